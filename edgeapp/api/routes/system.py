@@ -1,0 +1,115 @@
+"""Health, metrics, the page's launch configuration and the kiosk's operator exit."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlmodel import Session, func, select
+
+from edgeapp import __version__, store
+from edgeapp.api.deps import ClientDep, SessionDep, StateDep
+from edgeapp.api.schemas import KioskExitRequest
+from edgeapp.chat.engine import EngineStatus
+from edgeapp.db import ChatMessageRow
+from edgeapp.documents import pdf_status
+from edgeapp.errors import Forbidden, NotFound
+from edgeapp.state import AppState
+
+router = APIRouter(tags=["system"])
+
+
+def health_report(state: AppState) -> tuple[int, dict[str, Any]]:
+    """The health body and its HTTP status: 503 while the model loads, else 200."""
+    problems: list[str] = []
+    model = state.engine.state
+    if model.status is EngineStatus.UNAVAILABLE:
+        problems.append(f"model unavailable: {model.detail}")
+    resume = state.resume
+    if resume.resume is None:
+        problems.append(f"resume unavailable: {resume.problem}")
+    pdf = pdf_status(state)
+    if pdf.status in {"missing", "invalid"}:
+        problems.append(f"pdf {pdf.status}: {pdf.detail}")
+    if model.status is EngineStatus.LOADING:
+        status = "loading"
+    elif problems:
+        status = "degraded"
+    else:
+        status = "ok"
+    body = {
+        "status": status,
+        "version": __version__,
+        "model": {
+            "status": model.status.value,
+            "detail": model.detail,
+            "name": model.model_name,
+            "load_seconds": model.load_seconds,
+            "prefix_tokens": model.prefix_tokens,
+            "prefix_source": model.prefix_source,
+            "chat_template": model.has_chat_template,
+        },
+        "resume": {
+            "status": "ok" if resume.resume is not None else "invalid",
+            "file": resume.path.name,
+            "name": resume.resume.basics.name if resume.resume and resume.resume.basics else None,
+        },
+        "pdf": {"status": pdf.status, "detail": pdf.detail, "file_name": pdf.file_name},
+        "problems": problems,
+    }
+    return (503 if status == "loading" else 200), body
+
+
+@router.get("/health")
+def get_health(state: StateDep) -> JSONResponse:
+    """200 when ready (or degraded, with the reasons); 503 while the model loads."""
+    code, body = health_report(state)
+    return JSONResponse(body, status_code=code)
+
+
+@router.get("/metrics")
+def get_metrics(state: StateDep, session: SessionDep) -> dict[str, Any]:
+    """Request counts and latency percentiles, model speed, and anonymous usage analytics."""
+    stats = state.engine.stats
+    first_tokens = sorted(stats.first_token_seconds)
+    messages = session.exec(select(func.count()).select_from(ChatMessageRow)).one()
+    return {
+        "requests": state.metrics.snapshot(),
+        "model": {
+            "status": state.engine.state.status.value,
+            "generations": stats.generations,
+            "tokens_generated": stats.tokens_generated,
+            "tokens_per_second": round(stats.tokens_per_second, 2),
+            "first_token_p50_ms": round(first_tokens[len(first_tokens) // 2] * 1000, 1) if first_tokens else None,
+        },
+        "usage": {
+            "events": store.event_counts(session),
+            "visitors": store.visitor_count(session),
+            "chat_messages": int(messages),
+        },
+    }
+
+
+@router.get("/client_config")
+def get_client_config(state: StateDep) -> dict[str, Any]:
+    """What the page needs at launch: the CSRF token and the kiosk settings."""
+    return {
+        "csrf_token": state.csrf_token,
+        "kiosk": {"enabled": state.settings.kiosk, "idle_seconds": state.settings.kiosk_idle_seconds},
+        "version": __version__,
+    }
+
+
+@router.post("/kiosk/exit")
+def post_kiosk_exit(body: KioskExitRequest, state: StateDep, client: ClientDep) -> dict[str, bool]:
+    """Leave kiosk mode when the operator's PIN is right."""
+    if not state.settings.kiosk:
+        raise NotFound("kiosk mode is not on")
+    state.pin_limiter.hit(f"{client}/pin")
+    if not secrets.compare_digest(body.pin.encode(), state.settings.kiosk_pin.encode()):
+        raise Forbidden("wrong PIN")
+    if state.on_kiosk_exit is not None:
+        state.on_kiosk_exit()
+    return {"exited": True}

@@ -1,0 +1,167 @@
+"""The app factory: `create_app(settings)` builds an app that owns all of its resources."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.staticfiles import StaticFiles
+
+from edgeapp import __version__
+from edgeapp.api.routes import api_router
+from edgeapp.chat.assistant import Assistant
+from edgeapp.chat.engine import Engine, NullEngine
+from edgeapp.config import Settings, frontend_dir
+from edgeapp.db import create_db_engine
+from edgeapp.errors import EdgeAppError, ResumeInvalid, describe_validation_error
+from edgeapp.metrics import RequestMetrics
+from edgeapp.middleware.rate_limit import RateLimiter
+from edgeapp.middleware.request_log import RequestLogMiddleware
+from edgeapp.middleware.security import (
+    BodyLimitMiddleware,
+    CSRFMiddleware,
+    HostCheckMiddleware,
+    SecurityHeadersMiddleware,
+)
+from edgeapp.resume.loader import default_resume_path, load_resume
+from edgeapp.state import AppState, ResumeSource
+
+logger = logging.getLogger(__name__)
+
+
+def load_resume_source(settings: Settings) -> ResumeSource:
+    """Load the configured resume; a bad one is reported (file, path, reason), never raised."""
+    path = settings.resume_data or default_resume_path()
+    try:
+        return ResumeSource(path=path, resume=load_resume(path))
+    except ResumeInvalid as exc:
+        logger.error("resume unreadable", extra={"file": exc.file, "problems": [f"{p.path}: {p.reason}" for p in exc.problems]})
+        return ResumeSource(path=path, resume=None, problem=exc.message)
+
+
+def build_engine(settings: Settings) -> Engine:
+    """The real llama.cpp engine, or a null one when the model is switched off."""
+    if not settings.model_enabled:
+        return NullEngine()
+    from edgeapp.chat.llama_engine import LlamaEngine
+
+    return LlamaEngine(
+        settings.model_path,
+        data_dir=settings.data_dir,
+        cache_dir=settings.cache_dir,
+        n_ctx=settings.n_ctx,
+        n_threads=settings.n_threads,
+        n_batch=settings.n_batch,
+    )
+
+
+def _error_response(error: EdgeAppError) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"type": error.error_type, "message": error.message}},
+        status_code=error.status_code,
+        headers=error.headers(),
+    )
+
+
+def create_app(settings: Settings, *, engine: Engine | None = None, start_engine: bool = True) -> FastAPI:
+    """Build the app: database, resume, model engine, middleware, routes and the frontend."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = create_db_engine(settings.database_path)
+    resume = load_resume_source(settings)
+    model = engine if engine is not None else build_engine(settings)
+    assistant = (
+        Assistant(
+            resume.resume,
+            model,
+            max_answer_tokens=settings.max_answer_tokens,
+            history_turns=settings.history_turns,
+        )
+        if resume.resume is not None
+        else None
+    )
+    metrics = RequestMetrics()
+    state = AppState(
+        settings=settings,
+        db=db,
+        engine=model,
+        resume=resume,
+        assistant=assistant,
+        csrf_token=secrets.token_urlsafe(32),
+        metrics=metrics,
+        chat_limiter=RateLimiter(settings.chat_rate_per_minute),
+        telemetry_limiter=RateLimiter(settings.telemetry_rate_per_minute),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if assistant is not None:
+            model.set_prefix(assistant.prefix)  # evaluated on the model thread once loaded
+        if start_engine:
+            model.start()
+        try:
+            yield
+        finally:
+            model.close()
+            db.dispose()
+
+    extra_hosts = [settings.host] if settings.host not in {"0.0.0.0", "::"} else []
+    app = FastAPI(
+        title="edgeapp",
+        version=__version__,
+        description="An offline portfolio: resume data, PDF and a grounded career assistant.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        middleware=[
+            Middleware(RequestLogMiddleware, metrics=metrics),
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(HostCheckMiddleware, extra_hosts=extra_hosts),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.allowed_origins,
+                allow_methods=["GET", "POST", "DELETE"],
+                allow_headers=["Content-Type", "X-EdgeApp-Token"],
+            ),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(CSRFMiddleware, token=state.csrf_token, allowed_origins=settings.allowed_origins),
+        ],
+    )
+    app.state.edgeapp = state
+
+    @app.exception_handler(EdgeAppError)
+    async def _edgeapp_error(_request: Request, exc: EdgeAppError) -> JSONResponse:
+        return _error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            {"error": {"type": "invalid_request", "message": describe_validation_error(exc.errors())}},
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(
+            {"error": {"type": kind, "message": str(exc.detail)}},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    app.include_router(api_router)
+    static_root: Path = frontend_dir()
+    if static_root.is_dir():
+        app.mount("/", StaticFiles(directory=static_root, html=True), name="frontend")
+    else:
+        logger.warning("frontend not found", extra={"dir": str(static_root)})
+    return app

@@ -1,0 +1,1 @@
+"""The career assistant: model engines, grounding, prompts and the answer pipeline."""

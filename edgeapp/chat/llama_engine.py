@@ -1,0 +1,314 @@
+"""The llama.cpp engine: every model call runs on one dedicated thread that owns the model.
+
+llama.cpp's OpenMP thread team belongs to the thread that calls it; calling one model from
+several threads leaves idle teams spinning against the busy one and halves decoding speed.
+So loading, prefix evaluation and generation all happen on `edgeapp-llama`, fed by a queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import hashlib
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from edgeapp.chat.engine import EngineState, EngineStats, EngineStatus, GenerationRequest, PrefixSource
+from edgeapp.chat.model_files import ModelFileMissing, model_fingerprint, resolve_model_path
+from edgeapp.errors import EdgeAppError, ModelUnavailable
+
+logger = logging.getLogger(__name__)
+
+_END = object()
+
+
+@dataclass
+class _Generation:
+    request: GenerationRequest
+    emit: Callable[[object], None]
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
+class _Prefix:
+    source: PrefixSource
+
+    def text(self) -> str:
+        return self.source() if callable(self.source) else self.source
+
+
+class LlamaEngine:
+    """A GGUF model served from its own thread; see the module docstring for why."""
+
+    def __init__(
+        self,
+        model_path: Path | None,
+        *,
+        data_dir: Path,
+        cache_dir: Path,
+        n_ctx: int = 4096,
+        n_threads: int = 0,
+        n_batch: int = 256,
+    ) -> None:
+        self._configured_path = model_path
+        self._data_dir = data_dir
+        self._cache_dir = cache_dir
+        self._n_ctx = n_ctx
+        self._n_threads = n_threads or (os.cpu_count() or 1)
+        self._n_batch = n_batch
+        self._jobs: queue.SimpleQueue[_Generation | _Prefix | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="edgeapp-llama", daemon=True)
+        self._state_lock = threading.Lock()
+        self._state = EngineState(status=EngineStatus.LOADING, detail="waiting to load")
+        self._stats = EngineStats()
+        self._llm: Any = None
+        self._fingerprint = ""
+        self._chat_template: str | None = None
+        self._pending_prefix: str | None = None
+        self._closed = threading.Event()
+
+    # -- public surface (any thread) -------------------------------------------------------
+
+    @property
+    def state(self) -> EngineState:
+        """A copy of the current state."""
+        with self._state_lock:
+            return EngineState(**vars(self._state))
+
+    @property
+    def stats(self) -> EngineStats:
+        """Generation counters."""
+        return self._stats
+
+    @property
+    def chat_template(self) -> str | None:
+        """The GGUF's chat template, or None for base models such as the default one."""
+        return self._chat_template
+
+    @property
+    def n_ctx(self) -> int:
+        """Context window in tokens."""
+        return self._n_ctx
+
+    def start(self) -> None:
+        """Start the model thread; it loads the model, then serves jobs."""
+        self._thread.start()
+
+    def close(self) -> None:
+        """Ask the model thread to finish and wait briefly for it."""
+        self._closed.set()
+        self._jobs.put(None)
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def count_tokens(self, text: str) -> int:
+        """Exact once loaded (tokenizing is read-only); about four characters a token before."""
+        llm = self._llm
+        if llm is None:
+            return len(text) // 4 + 1
+        return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def set_prefix(self, prefix: PrefixSource) -> None:
+        """Keep `prefix` in the KV cache; before load completes it is applied during loading."""
+        self._jobs.put(_Prefix(prefix))
+
+    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+        """Yield generated text; closing this generator cancels the job on the model thread."""
+        if self.state.status is not EngineStatus.READY:
+            raise ModelUnavailable(f"model is {self.state.status.value}: {self.state.detail}")
+        loop = asyncio.get_running_loop()
+        pieces: asyncio.Queue[object] = asyncio.Queue()
+
+        def emit(item: object) -> None:
+            loop.call_soon_threadsafe(pieces.put_nowait, item)
+
+        job = _Generation(request=request, emit=emit)
+        self._jobs.put(job)
+        try:
+            while True:
+                item = await pieces.get()
+                if item is _END:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                assert isinstance(item, str)
+                yield item
+        finally:
+            job.cancelled.set()
+
+    # -- the model thread ------------------------------------------------------------------
+
+    def _set_state(self, **changes: Any) -> None:
+        with self._state_lock:
+            for key, value in changes.items():
+                setattr(self._state, key, value)
+
+    def _run(self) -> None:
+        try:
+            self._load()
+        except Exception as exc:  # any failure to load degrades the app, never crashes it
+            logger.error("model unavailable", extra={"reason": str(exc)})
+            self._set_state(status=EngineStatus.UNAVAILABLE, detail=str(exc))
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                break
+            if isinstance(job, _Prefix):
+                if self._llm is not None:
+                    self._apply_prefix(job.text())
+                continue
+            self._generate(job)
+        self._llm = None
+
+    def _load(self) -> None:
+        self._set_state(detail="locating model")
+        try:
+            path = resolve_model_path(self._configured_path, data_dir=self._data_dir)
+        except ModelFileMissing as exc:
+            raise RuntimeError(str(exc)) from exc
+        self._set_state(model_name=path.name, detail="loading model")
+        from llama_cpp import Llama  # imported here: heavy, and absent in data-only installs
+
+        started = time.perf_counter()
+        self._llm = Llama(
+            model_path=str(path),
+            n_ctx=self._n_ctx,
+            n_threads=self._n_threads,
+            n_threads_batch=self._n_threads,
+            n_batch=self._n_batch,
+            n_ubatch=min(self._n_batch, 128),
+            swa_full=True,  # Gemma's sliding window otherwise forbids reusing a cached prefix
+            verbose=False,
+        )
+        load_seconds = time.perf_counter() - started
+        self._fingerprint = model_fingerprint(path)
+        self._chat_template = self._llm.metadata.get("tokenizer.chat_template") or None
+        logger.info("model loaded", extra={"model": path.name, "load_seconds": round(load_seconds, 3)})
+        # A prefix asked for while loading is applied before the engine reports ready.
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(job, _Prefix):
+                self._apply_prefix(job.text())
+            else:
+                self._jobs.put(job)
+                break
+        self._set_state(
+            status=EngineStatus.READY,
+            detail="ready",
+            load_seconds=load_seconds,
+            has_chat_template=self._chat_template is not None,
+        )
+
+    def _prefix_file(self, tokens: list[int]) -> Path:
+        import llama_cpp
+
+        digest = hashlib.sha256()
+        digest.update(self._fingerprint.encode())
+        digest.update(f"|{self._n_ctx}|{self._n_batch}|{llama_cpp.__version__}|".encode())
+        digest.update(b",".join(str(t).encode() for t in tokens))
+        return self._cache_dir / f"prefix-{digest.hexdigest()[:24]}.state"
+
+    def _apply_prefix(self, text: str) -> None:
+        llm = self._llm
+        tokens = list(llm.tokenize(text.encode("utf-8"), add_bos=True, special=True))
+        if len(tokens) >= self._n_ctx - 64:
+            logger.warning("prompt prefix too long for the context", extra={"tokens": len(tokens)})
+            return
+        path = self._prefix_file(tokens)
+        started = time.perf_counter()
+        if path.is_file() and self._restore_prefix(path, tokens):
+            source = "restored"
+        else:
+            llm.reset()
+            llm.eval(tokens)
+            self._save_prefix(path, tokens)
+            source = "computed"
+        seconds = time.perf_counter() - started
+        self._set_state(prefix_tokens=len(tokens), prefix_source=source)
+        logger.info("prompt prefix ready", extra={"tokens": len(tokens), "source": source, "seconds": round(seconds, 3)})
+
+    def _restore_prefix(self, path: Path, tokens: list[int]) -> bool:
+        import llama_cpp
+
+        llm = self._llm
+        capacity = self._n_ctx
+        buffer = (llama_cpp.llama_token * capacity)()
+        count = ctypes.c_size_t(0)
+        llm.reset()
+        ok = llama_cpp.llama_state_load_file(llm._ctx.ctx, str(path).encode(), buffer, capacity, ctypes.byref(count))
+        if not ok or list(buffer[: count.value]) != tokens:
+            logger.warning("stale prompt cache ignored", extra={"file": path.name})
+            llm.reset()
+            return False
+        llm.input_ids[: len(tokens)] = tokens
+        llm.n_tokens = len(tokens)
+        llm._requires_eval = True  # restored state has no fresh logits to sample from
+        return True
+
+    def _save_prefix(self, path: Path, tokens: list[int]) -> None:
+        import llama_cpp
+
+        self._cache_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self._cache_dir.glob("prefix-*.state"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        array = (llama_cpp.llama_token * len(tokens))(*tokens)
+        partial = path.with_suffix(".partial")
+        if llama_cpp.llama_state_save_file(self._llm._ctx.ctx, str(partial).encode(), array, len(tokens)):
+            os.replace(partial, path)  # atomic: a kill mid-write never leaves a half file in place
+        else:
+            logger.warning("could not save the prompt cache", extra={"file": path.name})
+
+    def _generate(self, job: _Generation) -> None:
+        if job.cancelled.is_set():
+            job.emit(_END)
+            return
+        if self._llm is None:
+            job.emit(ModelUnavailable(f"model is unavailable: {self.state.detail}"))
+            return
+        request = job.request
+        started = time.perf_counter()
+        first: float | None = None
+        count = 0
+        try:
+            for chunk in self._llm.create_completion(
+                request.prompt,
+                max_tokens=request.max_tokens,
+                stop=list(request.stop),
+                temperature=request.temperature,
+                stream=True,
+            ):
+                if job.cancelled.is_set():
+                    break
+                text = chunk["choices"][0]["text"]
+                count += 1
+                if first is None:
+                    first = time.perf_counter() - started
+                if text:
+                    job.emit(text)
+        except Exception as exc:  # translated here, at the boundary with llama.cpp
+            logger.exception("generation failed")
+            job.emit(EdgeAppError(f"generation failed: {exc.__class__.__name__}"))
+            return
+        finally:
+            elapsed = time.perf_counter() - started
+            self._stats.generations += 1
+            self._stats.tokens_generated += count
+            if first is not None and count > 1:
+                self._stats.generation_seconds += elapsed - first
+                self._stats.tokens_generated -= 1  # the first token's time is prompt time
+            if first is not None:
+                self._stats.first_token_seconds.append(first)
+                del self._stats.first_token_seconds[:-200]
+        job.emit(_END)

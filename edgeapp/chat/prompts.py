@@ -1,0 +1,292 @@
+"""Prompts for the model: a fixed prefix (instructions + the whole resume), then per question the
+relevant entries, recent history and the question — as a completion or through a chat template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from jinja2 import TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from edgeapp.chat.events import Turn
+from edgeapp.chat.resume_view import Item, ResumeView, Role, display_range
+from edgeapp.resume.entries import Entry
+
+logger = logging.getLogger(__name__)
+
+COMPLETION_STOPS = ("\nQ:", "\n\n", "\nA:", "Q:", "===")
+TEMPLATE_STOPS = ("<end_of_turn>", "<|im_end|>", "<|eot_id|>", "<|end|>", "</s>", "<|endoftext|>")
+_MAX_HISTORY_CHARS = 600
+_MAX_NOTE_CHARS = 700
+
+
+def _role_line(role: Role) -> str:
+    head = " at ".join(part for part in (role.position, role.organisation) if part)
+    dates = role.dates()
+    parts = [f"- {head}" + (f" ({dates})" if dates else "") + (f", {role.location}" if role.location else "")]
+    if role.summary:
+        parts.append(role.summary.rstrip(".") + ".")
+    parts.extend(h.rstrip(".") + "." for h in role.highlights)
+    return " ".join(parts)
+
+
+def _item_line(item: Item) -> str:
+    dates = display_range(item.date, item.end, ongoing=False)
+    head = item.name + (f" ({dates})" if dates else "")
+    details = [d.rstrip(".") for d in item.details]
+    line = f"- {head}" + (": " + "; ".join(details) if details else "")
+    if item.keywords:
+        line += f" [{', '.join(item.keywords)}]"
+    return line
+
+
+def render_resume(view: ResumeView) -> str:
+    """The whole resume as compact plain text for the prompt."""
+    lines = [f"Name: {view.name}"] if view.name else []
+    for label, value in (("Title", view.label), ("Email", view.email), ("Phone", view.phone),
+                         ("Website", view.url), ("Location", view.location)):
+        if value:
+            lines.append(f"{label}: {value}")
+    if view.profiles:
+        lines.append("Profiles: " + "; ".join(
+            f"{p.network} {p.url or p.username}" for p in view.profiles))
+    if view.summary:
+        lines.append(f"Summary: {view.summary}")
+    if view.work:
+        lines.append("Work:")
+        lines.extend(_role_line(role) for role in view.work)
+    if view.education:
+        lines.append("Education:")
+        for study in view.education:
+            dates = display_range(study.start, study.end, ongoing=False)
+            line = f"- {study.degree()} at {study.institution}".replace("-  at", "- ")
+            line += f" ({dates})" if dates else ""
+            line += f", score {study.score}" if study.score else ""
+            line += f". Courses: {', '.join(study.courses)}" if study.courses else ""
+            lines.append(line)
+    if view.skills:
+        lines.append("Skills:")
+        for skill in view.skills:
+            level = f" ({skill.details[0]})" if skill.details else ""
+            lines.append(f"- {skill.name}{level}: {', '.join(skill.keywords)}")
+    if view.languages:
+        lines.append("Languages: " + ", ".join(
+            f"{lang.name} ({lang.details[0]})" if lang.details else lang.name
+            for lang in view.languages))
+    for title, items in (("Projects", view.projects), ("Certificates", view.certificates),
+                         ("Awards", view.awards), ("Publications", view.publications),
+                         ("Interests", view.interests)):
+        if items:
+            lines.append(f"{title}:")
+            lines.extend(_item_line(item) for item in items)
+    if view.volunteer:
+        lines.append("Volunteering:")
+        lines.extend(_role_line(role) for role in view.volunteer)
+    return "\n".join(lines)
+
+
+def instructions(view: ResumeView) -> str:
+    """What the model is told before the resume."""
+    who = view.name or "the owner"
+    first = view.first_name
+    return (
+        f"Below is the resume of {who}, then questions from visitors with short, friendly answers. "
+        f"Each answer speaks about {first} in the third person, uses only facts written in the "
+        f"resume, and never makes up employers, dates, numbers, skills or contact details. When "
+        f"the resume does not say, the answer is: The resume doesn't say."
+    )
+
+
+def _examples(view: ResumeView) -> str:
+    # Fixed worked examples teach the small base model the answer shape; they come from the
+    # resume itself so the prefix stays identical for every visitor.
+    first = view.first_name
+    lines = []
+    if view.work:
+        latest = view.work_by_start()[-1]
+        lines.append(f"Q: What does {first} do?\nA: {first} works as {latest.position or 'a professional'}"
+                     f"{' at ' + latest.organisation if latest.organisation else ''}.")
+    lines.append(f"Q: What is {first}'s favourite food?\nA: The resume doesn't say.")
+    return "\n\n".join(lines)
+
+
+_PRONOUNS = (
+    (r"\bare you\b", "is {first}"), (r"\bwere you\b", "was {first}"),
+    (r"\bdo you\b", "does {first}"), (r"\bhave you\b", "has {first}"),
+    (r"\byourself\b", "{first}"), (r"\byours\b", "{possessive}"), (r"\byour\b", "{possessive}"),
+    (r"\byou\b", "{first}"), (r"\bu\b", "{first}"), (r"\bur\b", "{possessive}"),
+)
+
+
+def third_person(text: str, view: ResumeView) -> str:
+    """The visitor's "you" rewritten as the owner's name, which keeps the small model in the
+    third person the examples use."""
+    for pattern, replacement in _PRONOUNS:
+        text = re.sub(pattern, replacement.format(first=view.first_name, possessive=view.possessive),
+                      text, flags=re.I)
+    return text
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A prompt ready for the engine, with the stop sequences that end its answer."""
+
+    text: str
+    stop: tuple[str, ...]
+
+
+def _raise(message: str) -> NoReturn:
+    raise TemplateError(message)
+
+
+class PromptBuilder:
+    """Builds every prompt so that it starts with exactly `prefix()` (the KV-cache prefix)."""
+
+    def __init__(
+        self,
+        view: ResumeView,
+        *,
+        chat_template: str | None,
+        bos_token: str = "",
+        eos_token: str = "",
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        self.view = view
+        self.resume_text = render_resume(view)
+        self._system = f"{instructions(view)}\n\n=== Resume ===\n{self.resume_text}\n=== End of resume ==="
+        self._bos = bos_token
+        self._eos = eos_token
+        self._today = today
+        self._template: Any = None
+        self._merge_system = False
+        self.template_problem = ""
+        self._prefix = self._system + "\n\n" + _examples(view) + "\n\n"
+        if chat_template:
+            self._prepare_template(chat_template)
+
+    @property
+    def uses_chat_template(self) -> bool:
+        """Whether prompts go through the model's chat template."""
+        return self._template is not None
+
+    def prefix(self) -> str:
+        """The fixed start of every prompt."""
+        return self._prefix
+
+    def _prepare_template(self, source: str) -> None:
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+        env.globals["raise_exception"] = _raise
+        env.globals["strftime_now"] = lambda fmt: self._today().strftime(str(fmt))
+        try:
+            self._template = env.from_string(source)
+            for merge in (False, True):
+                self._merge_system = merge
+                try:
+                    first = self._render([Turn("user", "A")])
+                    second = self._render([Turn("user", "B")])
+                except TemplateError:
+                    continue
+                prefix = os.path.commonprefix([first, second])
+                sample = self._render([Turn("user", "Q"), Turn("assistant", "R"), Turn("user", "S")])
+                if self._system in prefix and sample.startswith(prefix):
+                    self._prefix = prefix
+                    return
+            raise TemplateError("the template does not keep the resume at the start of the prompt")
+        except (TemplateError, TypeError, ValueError, AttributeError) as error:
+            # A template that fails, or tries something the sandbox forbids, is not used: the
+            # completion prompt works with any model.
+            self.template_problem = str(error) or type(error).__name__
+            logger.warning("chat template not used: %s", self.template_problem)
+            self._template = None
+            self._merge_system = False
+
+    def _render(self, turns: Sequence[Turn]) -> str:
+        messages = [{"role": t.role, "content": t.content} for t in turns]
+        if self._merge_system:
+            messages[0] = {"role": "user", "content": f"{self._system}\n\n{messages[0]['content']}"}
+        else:
+            messages.insert(0, {"role": "system", "content": self._system})
+        text: str = self._template.render(
+            messages=messages,
+            bos_token=self._bos,
+            eos_token=self._eos,
+            add_generation_prompt=True,
+        )
+        return text
+
+    def build(
+        self,
+        question: str,
+        history: Sequence[Turn],
+        entries: Sequence[Entry],
+        *,
+        fits: Callable[[str], bool],
+    ) -> Prompt | None:
+        """The prompt for `question`, dropping old history, then notes, then question text until
+        `fits` accepts it; None when even the bare question does not fit."""
+        turns = [
+            Turn(t.role, third_person(t.content, self.view) if t.role == "user" else t.content)
+            for t in _clean_history(history)
+        ]
+        notes = [entry.text[:_MAX_NOTE_CHARS] for entry in entries]
+        text = third_person(question.strip(), self.view)
+        while True:
+            prompt = self._compose(text, turns, notes)
+            if prompt is not None and fits(prompt.text):
+                return prompt
+            if turns:
+                turns = turns[2:]
+            elif notes:
+                notes = notes[:-1]
+            elif len(text) > 40:
+                text = text[: len(text) * 2 // 3]
+            else:
+                return None
+
+    def _compose(self, question: str, turns: list[Turn], notes: list[str]) -> Prompt | None:
+        note = ("Relevant resume entries: " + " | ".join(notes) + "\n") if notes else ""
+        if self._template is None:
+            history = "".join(
+                f"Q: {turns[i].content}\nA: {turns[i + 1].content}\n\n" for i in range(0, len(turns) - 1, 2)
+            )
+            return Prompt(f"{self._prefix}{history}{note}Q: {question}\nA:", COMPLETION_STOPS)
+        try:
+            rendered = self._render([*turns, Turn("user", f"{note}{question}")])
+        except (TemplateError, TypeError, ValueError, AttributeError) as error:
+            logger.warning("chat template failed: %s", error)
+            return None
+        if not rendered.startswith(self._prefix):
+            logger.warning("chat template output does not start with the prompt prefix")
+            return None
+        return Prompt(rendered, TEMPLATE_STOPS)
+
+
+def _clean_history(history: Sequence[Turn]) -> list[Turn]:
+    """Complete question/answer pairs, oldest first, each cut to a sensible length."""
+    turns: list[Turn] = []
+    for turn in history:
+        content = " ".join(turn.content.split())[:_MAX_HISTORY_CHARS]
+        if not content:
+            continue
+        expected = "user" if len(turns) % 2 == 0 else "assistant"
+        if turn.role != expected:
+            if turns and turn.role == turns[-1].role:
+                turns[-1] = Turn(turn.role, content)
+            continue
+        turns.append(Turn(turn.role, content))
+    if turns and turns[-1].role == "user":
+        turns.pop()
+    return turns
+
+
+def history_window(history: Sequence[Turn], turns: int) -> list[Turn]:
+    """The last `turns` messages of the history (0 keeps none)."""
+    return list(history[-turns:]) if turns > 0 else []
+

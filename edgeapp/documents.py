@@ -1,0 +1,83 @@
+"""The resume PDF offered for download: the owner's file, or one rendered from the resume."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from edgeapp.resume.loader import default_pdf_path
+from edgeapp.resume.pdf import render_pdf
+from edgeapp.state import AppState
+
+MAX_PDF_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PdfStatus:
+    """Whether a PDF can be served, where it comes from, and its download name."""
+
+    status: str  # "ok", "generated", "missing" or "invalid"
+    detail: str
+    file_name: str | None
+
+
+def clean_file_name(name: str) -> str:
+    """A download name safe in a Content-Disposition header and on any file system."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip("-._") or "resume"
+    return f"{stem[:80]}.pdf"
+
+
+def _configured_pdf(state: AppState) -> Path | None:
+    if state.settings.resume_file is not None:
+        return state.settings.resume_file
+    if state.settings.resume_data is None:
+        return default_pdf_path()  # the sample resume's own PDF
+    return None
+
+
+def _check_file(path: Path) -> str | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return f"resume PDF {path} not found"
+    if not stat.S_ISREG(info.st_mode):
+        return f"resume PDF {path} is not a regular file"
+    if info.st_size > MAX_PDF_BYTES:
+        return f"resume PDF {path} is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB"
+    with path.open("rb") as handle:
+        if handle.read(5) != b"%PDF-":
+            return f"resume PDF {path} is not a PDF file"
+    return None
+
+
+def pdf_status(state: AppState) -> PdfStatus:
+    """Describe the PDF without reading it whole (for health and the file-name route)."""
+    path = _configured_pdf(state)
+    if path is not None:
+        problem = _check_file(path)
+        if problem:
+            return PdfStatus("missing" if "not found" in problem else "invalid", problem, None)
+        return PdfStatus("ok", str(path.name), clean_file_name(path.name))
+    resume = state.resume.resume
+    if resume is None:
+        return PdfStatus("missing", "no resume to render a PDF from", None)
+    name = resume.basics.name if resume.basics and resume.basics.name else "resume"
+    return PdfStatus("generated", "rendered from the resume data", clean_file_name(f"{name} Resume"))
+
+
+def pdf_bytes(state: AppState) -> bytes | None:
+    """The PDF's content, or None when there is none to serve."""
+    path = _configured_pdf(state)
+    if path is not None:
+        if _check_file(path):
+            return None
+        return path.read_bytes()
+    resume = state.resume.resume
+    if resume is None:
+        return None
+    if "generated" not in state.pdf_cache:
+        state.pdf_cache["generated"] = render_pdf(resume)
+    return state.pdf_cache["generated"]

@@ -1,0 +1,109 @@
+"""One error tree for the whole app; the API renders each as {"error": {"type", "message"}}."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+class EdgeAppError(Exception):
+    """Base of every error edgeapp raises on purpose."""
+
+    status_code = 500
+    error_type = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def headers(self) -> dict[str, str]:
+        """Extra HTTP headers for the response (none by default)."""
+        return {}
+
+
+class NotFound(EdgeAppError):
+    """The thing asked for does not exist."""
+
+    status_code = 404
+    error_type = "not_found"
+
+
+class InvalidRequest(EdgeAppError):
+    """The request is malformed or fails validation."""
+
+    status_code = 422
+    error_type = "invalid_request"
+
+
+class BadHost(EdgeAppError):
+    """The Host header is not this server's own (DNS rebinding defence)."""
+
+    status_code = 400
+    error_type = "bad_host"
+
+
+class Forbidden(EdgeAppError):
+    """A state-changing request without the per-launch token, or from another site."""
+
+    status_code = 403
+    error_type = "forbidden"
+
+
+class PayloadTooLarge(EdgeAppError):
+    """The request body is over the configured limit."""
+
+    status_code = 413
+    error_type = "payload_too_large"
+
+
+class RateLimited(EdgeAppError):
+    """Too many requests from one client; retry after the given seconds."""
+
+    status_code = 429
+    error_type = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        """Tell the client when to retry."""
+        return {"Retry-After": str(self.retry_after)}
+
+
+class ModelUnavailable(EdgeAppError):
+    """The language model is not loaded (still loading, missing or broken)."""
+
+    status_code = 503
+    error_type = "model_unavailable"
+
+
+@dataclass(frozen=True)
+class ResumeProblem:
+    """One reason a resume file is unreadable: where (JSON path like `work[1].startDate`) and why."""
+
+    path: str
+    reason: str
+
+
+class ResumeInvalid(EdgeAppError):
+    """A resume file that cannot be read, with every bad field named by its JSON path."""
+
+    status_code = 422
+    error_type = "resume_invalid"
+
+    def __init__(self, file: str, problems: list[ResumeProblem]) -> None:
+        self.file = file
+        self.problems = problems
+        lines = "; ".join(f"{p.path}: {p.reason}" for p in problems)
+        super().__init__(f"{file}: {lines}")
+
+
+def describe_validation_error(errors: Sequence[Any]) -> str:
+    """`body.content: Field required; query.limit: ...`: location and reason, no internals."""
+    parts = []
+    for error in errors[:10]:
+        location = ".".join(str(part) for part in error.get("loc", ()))
+        parts.append(f"{location}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"

@@ -1,0 +1,43 @@
+"""Everything one running app owns, created by `create_app` and reached through dependencies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine as SQLEngine
+
+from edgeapp.chat.assistant import Assistant
+from edgeapp.chat.engine import Engine
+from edgeapp.config import Settings
+from edgeapp.metrics import RequestMetrics
+from edgeapp.middleware.rate_limit import RateLimiter
+from edgeapp.resume.models import Resume
+
+
+@dataclass
+class ResumeSource:
+    """The loaded resume, or why there is none."""
+
+    path: Path
+    resume: Resume | None
+    problem: str | None = None
+
+
+@dataclass
+class AppState:
+    """The app's resources; two apps in one process share none of them."""
+
+    settings: Settings
+    db: SQLEngine
+    engine: Engine
+    resume: ResumeSource
+    assistant: Assistant | None
+    csrf_token: str
+    metrics: RequestMetrics = field(default_factory=RequestMetrics)
+    chat_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20))
+    telemetry_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(120))
+    pin_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(5))
+    on_kiosk_exit: Callable[[], None] | None = None
+    pdf_cache: dict[str, bytes] = field(default_factory=dict)

@@ -1,0 +1,37 @@
+"""Fixtures: per-test settings and database, a fake engine, and a TestClient with the CSRF token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from edgeapp.app import create_app
+from edgeapp.chat.fake import FakeEngine
+from edgeapp.config import Settings
+from tests.helpers import make_settings
+
+BASE_URL = "http://127.0.0.1:8765"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings with a fresh data dir and the model off."""
+    return make_settings(tmp_path / "data")
+
+
+@pytest.fixture
+def fake_engine() -> FakeEngine:
+    """A scripted engine that is ready at once."""
+    return FakeEngine(["I like small teams that ship often."])
+
+
+@pytest.fixture
+def client(settings: Settings, fake_engine: FakeEngine) -> Iterator[TestClient]:
+    """A TestClient on the real app (real SQLite file), sending the per-launch token."""
+    with TestClient(create_app(settings, engine=fake_engine), base_url=BASE_URL) as test_client:
+        token = test_client.get("/api/client_config").json()["csrf_token"]
+        test_client.headers["X-EdgeApp-Token"] = token
+        yield test_client

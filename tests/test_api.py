@@ -1,0 +1,164 @@
+"""Every endpoint against the real app and a real SQLite file (fake engine for speed)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from fastapi.testclient import TestClient
+
+from edgeapp.config import Settings
+from tests.helpers import parse_sse
+
+
+def count_rows(settings: Settings, table: str) -> int:
+    """Rows in a table of the app's SQLite file, read with plain sqlite3."""
+    with sqlite3.connect(settings.database_path) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_resume_data_has_every_section_with_paths(client: TestClient) -> None:
+    body = client.get("/api/resume_data").json()
+    for section in ("personal_info", "experience", "projects", "skills", "education", "languages"):
+        assert body[section], section
+    assert body["personal_info"]["path"] == "basics"
+    assert body["experience"][0]["path"] == "work[0]"
+    assert body["skills"][1]["path"] == "skills[1]"
+
+
+def test_resume_pdf_is_an_attachment_with_clean_name(client: TestClient) -> None:
+    response = client.get("/api/resume")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    name = client.get("/api/resume_file_name").json()["file_name"]
+    assert name and name.endswith(".pdf")
+    assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
+
+
+def test_resume_pdf_missing_is_json_404_and_health_degraded(tmp_path: object, settings: Settings) -> None:
+    from edgeapp.app import create_app
+    from edgeapp.chat.fake import FakeEngine
+
+    broken = settings.model_copy(update={"resume_file": settings.data_dir / "nope.pdf"})
+    with TestClient(create_app(broken, engine=FakeEngine()), base_url="http://127.0.0.1") as c:
+        response = c.get("/api/resume")
+        assert response.status_code == 404
+        assert response.json()["error"]["type"] == "not_found"
+        assert c.get("/api/resume_file_name").json() == {"file_name": None}
+        health = c.get("/api/health")
+        assert health.status_code == 200
+        assert health.json()["status"] == "degraded"
+        assert any("nope.pdf" in p for p in health.json()["problems"])
+        assert c.get("/api/resume_data").status_code == 200
+
+
+def test_chat_answers_and_stores_both_messages(client: TestClient, settings: Settings) -> None:
+    response = client.post("/api/chat", json={"content": "What is your email?", "user_id": "v1"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["message"]["role"] == "assistant"
+    assert body["message"]["user_id"] == "v1"
+    assert body["message"]["content"]
+    assert body["sources"] and body["sources"][0]["path"].startswith("basics")
+    assert count_rows(settings, "chat_message") == 2
+    history = client.get("/api/chat/history", params={"user_id": "v1"}).json()
+    assert [m["role"] for m in history["messages"]] == ["user", "assistant"]
+    assert history["messages"][0]["content"] == "What is your email?"
+    assert history["total"] == 2
+
+
+def test_chat_streams_tokens_sources_then_done(client: TestClient) -> None:
+    response = client.post("/api/chat", json={"content": "What kind of team suits you?", "user_id": "v2", "stream": True})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = parse_sse(response.text)
+    names = [name for name, _ in events]
+    assert names[-1] == "done"
+    assert "token" in names
+    assert names.index("sources") > names.index("token")
+    streamed = ""
+    for name, data in events:
+        if name == "token":
+            streamed += data["text"]
+        elif name == "replace":
+            streamed = data["text"]
+    done = events[-1][1]
+    assert done["message"]["content"] == streamed
+    assert done["message"]["role"] == "assistant"
+
+
+def test_history_is_per_visitor_and_paginated(client: TestClient) -> None:
+    for question in ("Where do you work?", "What is your email?"):
+        client.post("/api/chat", json={"content": question, "user_id": "alice"})
+    client.post("/api/chat", json={"content": "Hello", "user_id": "bob"})
+    page = client.get("/api/chat/history", params={"user_id": "alice", "limit": 3, "offset": 1}).json()
+    assert page["total"] == 4 and page["limit"] == 3 and page["offset"] == 1
+    assert len(page["messages"]) == 3
+    assert all(m["user_id"] == "alice" for m in page["messages"])
+    ids = [m["id"] for m in page["messages"]]
+    assert ids == sorted(ids)
+
+
+def test_delete_history_forgets_only_that_visitor(client: TestClient) -> None:
+    client.post("/api/chat", json={"content": "Hi", "user_id": "alice"})
+    client.post("/api/chat", json={"content": "Hi", "user_id": "bob"})
+    assert client.delete("/api/chat/history", params={"user_id": "alice"}).status_code == 204
+    assert client.get("/api/chat/history", params={"user_id": "alice"}).json()["total"] == 0
+    assert client.get("/api/chat/history", params={"user_id": "bob"}).json()["total"] == 2
+
+
+def test_telemetry_is_accepted_without_ip_or_user_agent(client: TestClient, settings: Settings) -> None:
+    response = client.post(
+        "/api/telemetry",
+        json={"event": "page_view", "user_id": "v1", "properties": {"section": "hero", "n": 1}},
+        headers={"User-Agent": "SecretBrowser/1.0"},
+    )
+    assert response.status_code == 202
+    assert response.json() == {"accepted": True}
+    with sqlite3.connect(settings.database_path) as conn:
+        row = conn.execute("SELECT * FROM telemetry_event").fetchone()
+    assert "SecretBrowser" not in repr(row) and "127.0.0.1" not in repr(row) and "testclient" not in repr(row)
+    metrics = client.get("/api/metrics").json()
+    assert metrics["usage"]["events"] == {"page_view": 1}
+
+
+def test_health_ok_with_fake_engine(client: TestClient) -> None:
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok", body
+    assert body["model"]["status"] == "ready"
+
+
+def test_health_503_while_model_loads(settings: Settings) -> None:
+    from edgeapp.app import create_app
+    from edgeapp.chat.engine import EngineStatus
+    from edgeapp.chat.fake import FakeEngine
+
+    with TestClient(create_app(settings, engine=FakeEngine(status=EngineStatus.LOADING)), base_url="http://127.0.0.1") as c:
+        response = c.get("/api/health")
+        assert response.status_code == 503
+        assert response.json()["status"] == "loading"
+        assert c.get("/api/resume_data").status_code == 200
+
+
+def test_metrics_report_requests_and_latency(client: TestClient) -> None:
+    client.get("/api/resume_data")
+    client.get("/api/resume_data")
+    metrics = client.get("/api/metrics").json()
+    route = metrics["requests"]["routes"]["GET /api/resume_data"]
+    assert route["count"] == 2
+    assert route["p95_ms"] >= route["p50_ms"] > 0
+
+
+def test_frontend_is_served_from_same_origin(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "text/html" in response.headers["content-type"]
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_unknown_api_path_is_json_404(client: TestClient) -> None:
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"]["type"] == "not_found"

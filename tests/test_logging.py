@@ -1,0 +1,76 @@
+"""Structured logs: JSON lines, a rotating file, request lines without chat content, error ids."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from edgeapp.app import create_app
+from edgeapp.chat.fake import FakeEngine
+from edgeapp.logs import configure_logging
+from tests.helpers import make_settings
+
+
+@pytest.fixture
+def logged_client(tmp_path: Path) -> Iterator[tuple[TestClient, Path]]:
+    """An app logging to a file in its data dir."""
+    settings = make_settings(tmp_path / "data")
+    configure_logging("INFO", settings.log_dir, max_bytes=20_000, backups=2)
+    app = create_app(settings, engine=FakeEngine())
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
+        c.headers["X-EdgeApp-Token"] = c.get("/api/client_config").json()["csrf_token"]
+        yield c, settings.log_dir / "edgeapp.log"
+    configure_logging("WARNING", None)
+
+
+def read_lines(path: Path) -> list[dict[str, object]]:
+    """Every line of a log file, parsed as JSON."""
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_each_request_is_one_json_line(logged_client: tuple[TestClient, Path]) -> None:
+    client, log_file = logged_client
+    client.get("/api/resume_data")
+    requests = [line for line in read_lines(log_file) if line.get("msg") == "request"]
+    assert any(r["path"] == "/api/resume_data" and r["status"] == 200 and r["method"] == "GET" for r in requests)
+    assert all(isinstance(r["duration_ms"], float) for r in requests)
+
+
+def test_chat_content_is_not_logged_at_info(logged_client: tuple[TestClient, Path]) -> None:
+    client, log_file = logged_client
+    secret = "my-very-private-question-4711"
+    client.post("/api/chat", json={"content": secret, "user_id": "v1"})
+    assert secret not in log_file.read_text()
+
+
+def test_log_file_rotates(logged_client: tuple[TestClient, Path]) -> None:
+    client, log_file = logged_client
+    for _ in range(200):
+        client.get("/api/health")
+    assert (log_file.parent / "edgeapp.log.1").exists()
+
+
+def test_unexpected_error_is_500_with_an_id_that_is_logged(logged_client: tuple[TestClient, Path]) -> None:
+    client, log_file = logged_client
+    app = client.app
+    assert isinstance(app, FastAPI)
+
+    @app.get("/api/crash-for-test")
+    def crash() -> None:
+        raise RuntimeError("boom")
+
+    app.router.routes.insert(0, app.router.routes.pop())  # before the static mount
+    response = client.get("/api/crash-for-test")
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert error["type"] == "internal_error" and error["id"]
+    logged = [line for line in read_lines(log_file) if line.get("error_id") == error["id"]]
+    assert logged and "boom" in str(logged[0]["exc"])

@@ -1,0 +1,50 @@
+"""Real resumes shipped by the JSON Resume schema's npm package load and round-trip unchanged."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from edgeapp.resume import load_resume
+
+PACKAGE = "@jsonresume/schema"
+
+
+def _fetch_package(destination: Path) -> Path:
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed, cannot fetch the JSON Resume example resumes")
+    try:
+        result = subprocess.run(
+            [npm, "pack", PACKAGE, "--pack-destination", str(destination), "--silent"],
+            cwd=destination,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.skip(f"npm pack {PACKAGE} timed out (registry unreachable?)")
+    tarballs = sorted(destination.glob("*.tgz"))
+    if result.returncode != 0 or not tarballs:
+        pytest.skip(f"npm pack {PACKAGE} failed (registry unreachable?): {result.stderr[-300:]}")
+    unpacked = destination / "unpacked"
+    with tarfile.open(tarballs[0]) as archive:
+        archive.extractall(unpacked, filter="data")
+    return unpacked / "package"
+
+
+def test_every_example_resume_in_the_schema_package_is_accepted(tmp_path: Path) -> None:
+    package = _fetch_package(tmp_path)
+    resumes = sorted(package.rglob("*.resume.json"))
+    examples = [path for path in resumes if path.parent.name == "examples"]
+    assert examples, f"no example resumes in {PACKAGE}: {sorted(package.rglob('*'))}"
+    for path in resumes:
+        resume = load_resume(path)
+        original = json.loads(path.read_text(encoding="utf-8"))
+        assert resume.model_dump(by_alias=True, exclude_none=True) == original, path.name
