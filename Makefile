@@ -34,7 +34,8 @@ build: $(STAMP) $(MODEL) ## one-folder PyInstaller build in dist/edgeapp/
 	$(PY) -m PyInstaller --noconfirm --clean build.spec
 
 bench: $(STAMP) $(MODEL) ## benchmarks (numbers as ratios against baselines measured in the same run)
-	$(PY) benchmarks/run_all.py
+	@scripts/system-deps.sh bench
+	$(PY) -m benchmarks.run_all
 
 eval: $(STAMP) $(MODEL) ## run the shipped question sets with the default model
 	$(VENV)/bin/edgeapp eval edgeapp/eval/sample.questions.json

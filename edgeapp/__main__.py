@@ -35,7 +35,10 @@ examples:
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(
-        prog="edgeapp", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="edgeapp",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"edgeapp {__version__}")
     parser.add_argument("--kiosk", action="store_true", help="fullscreen kiosk: idle reset, operator PIN to exit")
@@ -86,7 +89,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["model_enabled"] = False
     if getattr(args, "kiosk", False):
         overrides["kiosk"] = True
-    return Settings(_env_file=config_files(), **overrides)  # type: ignore[call-arg]
+    return Settings(_env_file=config_files(), **overrides)
 
 
 def cmd_validate(path: Path) -> int:
@@ -124,7 +127,12 @@ def cmd_serve(settings: Settings, *, browser: bool = False) -> int:
     from edgeapp.logs import configure_logging
     from edgeapp.server import PortBusy, bind_socket, make_server, url_of
 
-    configure_logging(settings.log_level, settings.log_dir, max_bytes=settings.log_max_bytes, backups=settings.log_backups)
+    configure_logging(
+        settings.log_level,
+        settings.log_dir,
+        max_bytes=settings.log_max_bytes,
+        backups=settings.log_backups,
+    )
     try:
         sock = bind_socket(settings.host, settings.port)
     except PortBusy as exc:

@@ -44,7 +44,10 @@ def load_resume_source(settings: Settings) -> ResumeSource:
     try:
         return ResumeSource(path=path, resume=load_resume(path))
     except ResumeInvalid as exc:
-        logger.error("resume unreadable", extra={"file": exc.file, "problems": [f"{p.path}: {p.reason}" for p in exc.problems]})
+        logger.error(
+            "resume unreadable",
+            extra={"file": exc.file, "problems": [f"{p.path}: {p.reason}" for p in exc.problems]},
+        )
         return ResumeSource(path=path, resume=None, problem=exc.message)
 
 
@@ -145,7 +148,12 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(
-            {"error": {"type": "invalid_request", "message": describe_validation_error(exc.errors())}},
+            {
+                "error": {
+                    "type": "invalid_request",
+                    "message": describe_validation_error(exc.errors()),
+                }
+            },
             status_code=422,
         )
 

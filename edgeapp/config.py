@@ -59,7 +59,8 @@ class Settings(BaseSettings):
         None, description="The resume PDF offered for download. Default: the bundled sample PDF."
     )
     resume_data: Path | None = Field(
-        None, description="A JSON Resume file to serve. Default: the sample resume shipped in the package."
+        None,
+        description="A JSON Resume file to serve. Default: the sample resume shipped in the package.",
     )
     model_path: Path | None = Field(
         None,

@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import platformdirs
@@ -89,3 +90,10 @@ def launch_kiosk_browser(url: str) -> None:
         logger.error("could not start the kiosk browser", extra={"browser": browser, "error": str(exc)})
         return
     logger.info("kiosk browser started", extra={"browser": browser, "pid": process.pid, "url": url})
+    threading.Thread(target=_reap, args=(process,), name="edgeapp-kiosk-browser", daemon=True).start()
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    # waiting collects the exit status, so a closed browser leaves no zombie behind
+    code = process.wait()
+    logger.info("kiosk browser exited", extra={"pid": process.pid, "code": code})

@@ -11,7 +11,11 @@ from pathlib import Path
 from typing import Any
 
 # Attributes every LogRecord has; anything else came in through `extra=` and is logged as a field.
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
 _HANDLER_MARK = "_edgeapp_handler"
 
 

@@ -58,7 +58,9 @@ class BackgroundServer:
         self.server = make_server(app, log_level=log_level)
         self.sock = sock
         self.url = url_of(sock)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, name="edgeapp-server", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [sock]}, name="edgeapp-server", daemon=True
+        )
 
     def start(self, timeout: float = 30.0) -> None:
         """Start serving and wait until uvicorn has started."""

@@ -23,6 +23,7 @@ class ResumeSource:
     path: Path
     resume: Resume | None
     problem: str | None = None
+    json_body: bytes | None = None
 
 
 @dataclass

@@ -35,9 +35,7 @@ def add_message(
     return row
 
 
-def list_messages(
-    session: Session, *, user_id: str, limit: int, offset: int
-) -> tuple[list[ChatMessageRow], int]:
+def list_messages(session: Session, *, user_id: str, limit: int, offset: int) -> tuple[list[ChatMessageRow], int]:
     """A page of one visitor's messages, oldest first, and how many there are in all."""
     total = session.exec(
         select(func.count()).select_from(ChatMessageRow).where(ChatMessageRow.user_id == user_id)
@@ -67,7 +65,7 @@ def recent_messages(session: Session, *, user_id: str, limit: int) -> list[ChatM
 
 def delete_messages(session: Session, *, user_id: str) -> int:
     """Forget every message of one visitor; returns how many were removed."""
-    result = session.exec(delete(ChatMessageRow).where(col(ChatMessageRow.user_id) == user_id))  # type: ignore[call-overload]
+    result = session.exec(delete(ChatMessageRow).where(col(ChatMessageRow.user_id) == user_id))
     session.commit()
     return int(result.rowcount or 0)
 
@@ -85,9 +83,7 @@ def add_event(
 
 def event_counts(session: Session) -> dict[str, int]:
     """How many events of each name were recorded (usage analytics)."""
-    rows = session.exec(
-        select(TelemetryEventRow.event, func.count()).group_by(TelemetryEventRow.event)
-    ).all()
+    rows = session.exec(select(TelemetryEventRow.event, func.count()).group_by(TelemetryEventRow.event)).all()
     return {name: int(count) for name, count in rows}
 
 

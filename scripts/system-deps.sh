@@ -6,6 +6,7 @@ run_pkgs="xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-u
 test_pkgs="$run_pkgs chromium imagemagick poppler-utils zbar-tools binutils util-linux iproute2 npm"
 case "${1:-test}" in
   run) wanted=$run_pkgs ;;
+  bench) wanted="$test_pkgs wrk" ;;
   *) wanted=$test_pkgs ;;
 esac
 missing=()

@@ -16,11 +16,23 @@ import httpx
 
 
 @contextmanager
-def serve_process(data_dir: Path, *args: str, env: dict[str, str] | None = None, ready_timeout: float = 60) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def serve_process(
+    data_dir: Path, *args: str, env: dict[str, str] | None = None, ready_timeout: float = 60
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """Start `edgeapp serve --port 0` and yield (process, base URL); SIGTERM it afterwards."""
     child_env = {**os.environ, "LOG_LEVEL": "WARNING", **(env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "edgeapp", "serve", "--port", "0", "--data-dir", str(data_dir), *args],
+        [
+            sys.executable,
+            "-m",
+            "edgeapp",
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            str(data_dir),
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -68,7 +68,10 @@ def test_chat_answers_and_stores_both_messages(client: TestClient, settings: Set
 
 
 def test_chat_streams_tokens_sources_then_done(client: TestClient) -> None:
-    response = client.post("/api/chat", json={"content": "What kind of team suits you?", "user_id": "v2", "stream": True})
+    response = client.post(
+        "/api/chat",
+        json={"content": "What kind of team suits you?", "user_id": "v2", "stream": True},
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
     events = parse_sse(response.text)
@@ -135,7 +138,10 @@ def test_health_503_while_model_loads(settings: Settings) -> None:
     from edgeapp.chat.engine import EngineStatus
     from edgeapp.chat.fake import FakeEngine
 
-    with TestClient(create_app(settings, engine=FakeEngine(status=EngineStatus.LOADING)), base_url="http://127.0.0.1") as c:
+    with TestClient(
+        create_app(settings, engine=FakeEngine(status=EngineStatus.LOADING)),
+        base_url="http://127.0.0.1",
+    ) as c:
         response = c.get("/api/health")
         assert response.status_code == 503
         assert response.json()["status"] == "loading"

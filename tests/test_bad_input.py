@@ -60,7 +60,13 @@ def test_telemetry_rejects_bad_body_and_writes_nothing(client: TestClient, setti
 
 @pytest.mark.parametrize(
     "params",
-    [{}, {"user_id": "bad id!"}, {"user_id": "v1", "limit": 0}, {"user_id": "v1", "limit": 1000}, {"user_id": "v1", "offset": -1}],
+    [
+        {},
+        {"user_id": "bad id!"},
+        {"user_id": "v1", "limit": 0},
+        {"user_id": "v1", "limit": 1000},
+        {"user_id": "v1", "offset": -1},
+    ],
 )
 def test_history_rejects_bad_query(client: TestClient, params: dict[str, object]) -> None:
     response = client.get("/api/chat/history", params=params)

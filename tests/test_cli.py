@@ -22,7 +22,16 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_help_explains_commands_and_configuration() -> None:
     text = build_parser().format_help()
-    for word in ("serve", "validate", "eval", "pdf", "--kiosk", "RESUME_DATA", "MODEL_PATH", "examples"):
+    for word in (
+        "serve",
+        "validate",
+        "eval",
+        "pdf",
+        "--kiosk",
+        "RESUME_DATA",
+        "MODEL_PATH",
+        "examples",
+    ):
         assert word in text
 
 

@@ -28,7 +28,8 @@ def test_version_1_database_is_migrated_keeping_its_rows(tmp_path: Path) -> None
             " role VARCHAR(16) NOT NULL, content TEXT NOT NULL, timestamp DATETIME NOT NULL);"
             "CREATE TABLE telemetry_event (id INTEGER PRIMARY KEY AUTOINCREMENT, event VARCHAR(40) NOT NULL,"
             " user_id VARCHAR(64) NOT NULL, properties_json TEXT NOT NULL DEFAULT '{}', timestamp DATETIME NOT NULL);"
-            "INSERT INTO chat_message (user_id, role, content, timestamp) VALUES ('v1', 'user', 'old question', '2025-01-01 10:00:00');"
+            "INSERT INTO chat_message (user_id, role, content, timestamp)"
+            " VALUES ('v1', 'user', 'old question', '2025-01-01 10:00:00');"
             "PRAGMA user_version = 1;"
         )
     engine = create_db_engine(path)

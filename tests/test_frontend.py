@@ -135,7 +135,7 @@ def test_question_streams_an_answer_with_source_chips_that_highlight_the_entry(
     browser: Browser, server: BackgroundServer
 ) -> None:
     page, log, errors = open_page(browser, server.url + "/", **DESKTOP)
-    page.wait_for_function("document.getElementById('model-badge').dataset.state !== 'loading'")
+    page.wait_for_function("() => document.getElementById('model-badge').dataset.state !== 'loading'")
     assert page.get_attribute("#model-badge", "data-state") == "degraded"
     ask(page, "What does Avery do at Northwind Robotics?")
     answer = page.text_content(".message--assistant .message__text") or ""
@@ -146,7 +146,7 @@ def test_question_streams_an_answer_with_source_chips_that_highlight_the_entry(
     chip.press("Enter")
     target = page.locator(f'[data-path="{path}"]')
     page.wait_for_function(
-        "path => document.querySelector(`[data-path=\"${path}\"]`).classList.contains('is-highlighted')", arg=path
+        "(path) => document.querySelector(`[data-path=\"${path}\"]`).classList.contains('is-highlighted')", arg=path
     )
     assert target.evaluate("node => node === document.activeElement")
     assert target.is_visible()
@@ -185,7 +185,7 @@ def test_keyboard_tab_reaches_the_chat_input_and_enter_sends(browser: Browser, s
     suggestion = page.locator(".suggestion").first
     suggestion.focus()
     page.keyboard.press("Space")
-    page.wait_for_function("document.querySelectorAll('.message--assistant').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('.message--assistant').length === 2")
 
 
 def test_markup_in_questions_and_answers_is_shown_as_text(browser: Browser, server: BackgroundServer) -> None:
@@ -294,7 +294,7 @@ def test_pdf_download_and_contact_qr_code_that_scans(browser: Browser, server: B
 
 def test_screenshots_of_the_light_desktop_page(browser: Browser, server: BackgroundServer) -> None:
     page, _log, errors = open_page(browser, server.url + "/", color_scheme="light", **DESKTOP)
-    page.wait_for_function("document.getElementById('model-badge').dataset.state !== 'loading'")
+    page.wait_for_function("() => document.getElementById('model-badge').dataset.state !== 'loading'")
     page.screenshot(path=artifact("desktop-light.png"))
     page.screenshot(path=artifact("desktop-light-full.png"), full_page=True)
     tablet, _log, _errors = open_page(browser, server.url + "/", viewport={"width": 820, "height": 1180})

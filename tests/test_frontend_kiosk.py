@@ -56,8 +56,8 @@ def test_kiosk_idle_wipes_the_screen_server_history_and_storage(
     ask(page, "What does Avery do at Northwind Robotics?")
     assert history_total(kiosk_server, old_id) == 2
     page.wait_for_selector("#attract:not([hidden])", timeout=10_000)
-    page.wait_for_function("document.querySelectorAll('#chat-log .message').length === 0")
-    page.wait_for_function(f"localStorage.getItem('edgeapp.visitor') !== {old_id!r}")
+    page.wait_for_function("() => document.querySelectorAll('#chat-log .message').length === 0")
+    page.wait_for_function(f"() => localStorage.getItem('edgeapp.visitor') !== {old_id!r}")
     page.screenshot(path=artifact("kiosk-attract.png"))
     new_id = page.evaluate("localStorage.getItem('edgeapp.visitor')")
     assert new_id and new_id != old_id
@@ -110,11 +110,11 @@ def test_kiosk_pin_pad_rejects_a_wrong_pin_and_accepts_the_right_one(
         page.click(f".pin__key--digit >> text='{digit}'")
     assert page.input_value("#pin-input") == "1234"
     page.click("#pin-form button[type=submit]")
-    page.wait_for_function("document.getElementById('pin-message').textContent === 'Wrong PIN.'")
+    page.wait_for_function("() => document.getElementById('pin-message').textContent === 'Wrong PIN.'")
     page.screenshot(path=artifact("kiosk-dark-pin.png"))
     page.fill("#pin-input", PIN)
     page.press("#pin-input", "Enter")
-    page.wait_for_function("document.getElementById('pin-message').textContent.includes('closing')")
+    page.wait_for_function("() => document.getElementById('pin-message').textContent.includes('closing')")
 
 
 def test_idle_override_only_ever_shortens_the_configured_time(

@@ -58,7 +58,9 @@ def test_log_file_rotates(logged_client: tuple[TestClient, Path]) -> None:
     assert (log_file.parent / "edgeapp.log.1").exists()
 
 
-def test_unexpected_error_is_500_with_an_id_that_is_logged(logged_client: tuple[TestClient, Path]) -> None:
+def test_unexpected_error_is_500_with_an_id_that_is_logged(
+    logged_client: tuple[TestClient, Path],
+) -> None:
     client, log_file = logged_client
     app = client.app
     assert isinstance(app, FastAPI)

@@ -51,9 +51,7 @@ def model_client(data_dir: Path) -> Iterator[TestClient]:
 
 
 def test_real_model_answers_open_question(model_client: TestClient) -> None:
-    response = model_client.post(
-        "/api/chat", json={"content": "Tell me about your robotics work.", "user_id": "m1"}
-    )
+    response = model_client.post("/api/chat", json={"content": "Tell me about your robotics work.", "user_id": "m1"})
     assert response.status_code == 200, response.text
     body = response.json()
     assert len(body["message"]["content"]) > 10
@@ -64,7 +62,8 @@ def test_real_model_answers_open_question(model_client: TestClient) -> None:
 
 def test_real_model_streams_an_answer(model_client: TestClient) -> None:
     response = model_client.post(
-        "/api/chat", json={"content": "What kind of team suits you?", "user_id": "m2", "stream": True}
+        "/api/chat",
+        json={"content": "What kind of team suits you?", "user_id": "m2", "stream": True},
     )
     events = parse_sse(response.text)
     names = [name for name, _ in events]

@@ -79,7 +79,9 @@ def test_cors_allows_only_the_allow_list(cors_client: TestClient) -> None:
 def test_allowed_origin_can_post_with_token(cors_client: TestClient) -> None:
     token = cors_client.get("/api/client_config").json()["csrf_token"]
     response = cors_client.post(
-        "/api/chat", json=CHAT, headers={"Origin": "http://localhost:5173", "X-EdgeApp-Token": token}
+        "/api/chat",
+        json=CHAT,
+        headers={"Origin": "http://localhost:5173", "X-EdgeApp-Token": token},
     )
     assert response.status_code == 200
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import httpx
 
 from edgeapp.chat.fake import FakeEngine
-from tests.helpers import make_settings
+from tests.helpers import live_server, make_settings
 from tests.serve_process import token_for
-from tests.helpers import live_server
 
 LONG_ANSWER = " ".join(["I enjoy working with curious people on hard problems."] * 40)
 
@@ -20,7 +19,10 @@ def test_disconnect_stops_generation(tmp_path: Path) -> None:
     with live_server(make_settings(tmp_path / "data"), engine=engine) as server:
         body = {"content": "What kind of team suits you?", "user_id": "d1", "stream": True}
         with httpx.stream(
-            "POST", f"{server.url}/api/chat", json=body, headers={"X-EdgeApp-Token": token_for(server.url)}
+            "POST",
+            f"{server.url}/api/chat",
+            json=body,
+            headers={"X-EdgeApp-Token": token_for(server.url)},
         ) as response:
             for line in response.iter_lines():
                 if line.startswith("event: token"):
@@ -37,7 +39,10 @@ def test_other_endpoints_stay_fast_while_generating(tmp_path: Path) -> None:
     with live_server(make_settings(tmp_path / "data"), engine=engine) as server:
         body = {"content": "What kind of team suits you?", "user_id": "d2", "stream": True}
         with httpx.stream(
-            "POST", f"{server.url}/api/chat", json=body, headers={"X-EdgeApp-Token": token_for(server.url)}
+            "POST",
+            f"{server.url}/api/chat",
+            json=body,
+            headers={"X-EdgeApp-Token": token_for(server.url)},
         ) as response:
             lines = response.iter_lines()
             next(line for line in lines if line.startswith("event: token"))

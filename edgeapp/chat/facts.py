@@ -13,7 +13,13 @@ from typing import Literal
 
 from edgeapp.chat.matching import Question, contains_phrase, distinctive_words
 from edgeapp.chat.resume_view import Item, ResumeView, Role, display_date, display_range
-from edgeapp.chat.vocab import COMMON_WORDS, ORGANISATIONS, SPOKEN_LANGUAGES
+from edgeapp.chat.vocab import (
+    COMMON_WORDS,
+    ORGANISATIONS,
+    SPOKEN_LANGUAGES,
+    TECHNOLOGIES,
+    word_set,
+)
 from edgeapp.resume.dates import PartialDate, format_months, months_between
 
 AnswerKind = Literal["fact", "absent"]
@@ -62,7 +68,7 @@ _PROFILE_NETWORKS = (
     "soundcloud", "kaggle", "orcid", "researchgate", "scholar", "bitbucket", "codepen", "x",
 )
 # Words the fact answers listen for: a misspelling close to one of these is corrected.
-INTENT_WORDS = frozenset(
+INTENT_WORDS = word_set(
     """absent address afterwards approach article articles award awards bachelor based birth
     birthday boyfriend called certificate certificates certification certifications certified
     challenge challenges charity child children church citizen citizenship classes coding college
@@ -84,7 +90,7 @@ INTENT_WORDS = frozenset(
     skilled skills social socials speak speaks spoken spouse stack street strength strengths
     studied studies study summarise summarize summary talking technologies technology telephone
     title tools total touch university volunteer volunteered volunteering weakness weaknesses
-    website weight""".split()
+    website weight"""
 ) | frozenset(n for n in _PROFILE_NETWORKS if len(n) >= 5)
 
 
@@ -116,6 +122,7 @@ class FactFinder:
         }
         self.known_words = (
             set(re.findall(r"[a-z][a-z+#]{4,}", blob)) | INTENT_WORDS | COMMON_WORDS
+            | TECHNOLOGIES | ORGANISATIONS | SPOKEN_LANGUAGES
         )
         # How many resume items mention each word: a name word found in many items ("Robotics")
         # does not identify one employer or project.
@@ -189,7 +196,8 @@ class FactFinder:
 
     def _sensitive(self, q: Question, today: dt.date) -> FactAnswer | None:
         for phrases, topic in _SENSITIVE_TOPICS:
-            if q.has(*phrases):
+            # "Health" in "Alvorada Health" is an employer, not a question about health.
+            if q.has(*(p for p in phrases if not self.in_resume(p))):
                 if topic == "salary or pay" and q.has("experience", "years of"):
                     continue
                 return self._absent(f"The resume doesn't say anything about {topic}.{self._offer()}")
@@ -291,7 +299,7 @@ class FactFinder:
             now = (f" Currently {self._role_line(current[0])}." if current else "")
             summary = f" {_sentence(v.summary)}" if v.summary and not q.has("name", "called") else ""
             return FactAnswer(_sentence(first) + now + summary,
-                              ("basics",) + tuple(r.path for r in current[:1]))
+                              ("basics", *(r.path for r in current[:1])))
         return None
 
     def _technology(self, q: Question, today: dt.date) -> FactAnswer | None:
@@ -471,9 +479,7 @@ class FactFinder:
         if match and not candidates and q.has("work", "worked", "working", "job", "employed",
                                                "intern", "internship", "study", "studied"):
             name = match.group(1)
-            if not self.in_resume(name) and name.lower() in written:
-                candidates.append(name)
-            elif not self.in_resume(name) and " " in name:
+            if (not self.in_resume(name) and name.lower() in written) or (not self.in_resume(name) and " " in name):
                 candidates.append(name)
         if not candidates:
             return None
@@ -518,12 +524,12 @@ class FactFinder:
         if q.has("current", "currently", "now", "present", "today", "these days", "where do you work",
                  "where does", "who do you work for", "do you work", "latest", "most recent",
                  "recent", "last"):
-            if current and not q.has("last", "latest", "most recent", "recent") or (
+            if (current and not q.has("last", "latest", "most recent", "recent")) or (
                     current and q.has("current", "currently", "now")):
                 lines = _join([self._role_line(r) for r in current])
                 return FactAnswer(f"{v.first_name} currently works as {lines}.",
                                   tuple(r.path for r in current))
-            latest = max(ordered, key=lambda r: (r.end or r.start or today.min, r.start))  # type: ignore[operator]
+            latest = max(ordered, key=_recency)
             prefix = "The resume lists no current job. " if not current and q.has(
                 "current", "currently", "now") else ""
             return FactAnswer(f"{prefix}{v.possessive} most recent job listed is "
@@ -664,8 +670,8 @@ class FactFinder:
         if q.has("volunteer", "volunteering", "volunteered", "charity", "nonprofit", "non-profit"):
             if not v.volunteer:
                 return self._absent(f"The resume doesn't list volunteering.{self._offer()}")
-            lines = "; ".join(self._role_line(r) for r in v.volunteer)
-            return FactAnswer(f"{v.possessive} volunteering: {lines}.",
+            roles = "; ".join(self._role_line(r) for r in v.volunteer)
+            return FactAnswer(f"{v.possessive} volunteering: {roles}.",
                               tuple(r.path for r in v.volunteer))
         return None
 
@@ -680,9 +686,15 @@ def _all_strings(value: object) -> list[str]:
     return []
 
 
+def _recency(role: Role) -> tuple[bool, dt.date]:
+    """Sort key: ongoing roles first, then by the latest date known."""
+    last = role.end or role.start
+    return (role.current, last.last_day() if last else dt.date.min)
+
+
 def _items_of(data: dict[str, object]) -> list[str]:
     """One text per resume item (basics, each job, each skill ...), for word statistics."""
-    texts = []
+    texts: list[str] = []
     for value in data.values():
         if isinstance(value, list):
             texts.extend(" ".join(_all_strings(item)) for item in value)

@@ -6,7 +6,13 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 
-from edgeapp.chat.engine import EngineState, EngineStats, EngineStatus, GenerationRequest, PrefixSource
+from edgeapp.chat.engine import (
+    EngineState,
+    EngineStats,
+    EngineStatus,
+    GenerationRequest,
+    PrefixSource,
+)
 from edgeapp.errors import ModelUnavailable
 
 

@@ -18,6 +18,7 @@ from edgeapp.chat.vocab import (
     ORGANISATIONS,
     SPOKEN_LANGUAGES,
     TECHNOLOGIES,
+    word_set,
 )
 
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -29,15 +30,15 @@ _URL_RE = re.compile(
 _DIGITS_RE = re.compile(r"\d+")
 _WORD_CORE_RE = re.compile(r"^[^\w@+#$€£]*(.*?)[^\w+#%]*$")
 _SENTENCE_END_RE = re.compile(r"[.!?](?=[\"')\]]*(?:\s|$))|\n")
-_NUMBER_WORDS = frozenset(
+_NUMBER_WORDS = word_set(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
     sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
-    hundred hundreds thousand thousands million millions billion dozen dozens several many""".split()
+    hundred hundreds thousand thousands million millions billion dozen dozens several many"""
 )
-_UNITS = frozenset(
+_UNITS = word_set(
     """year years yr yrs month months week weeks day days hour hours people person engineers
     employees staff users customers clients students members projects teams countries percent %
-    k m million billion dollars usd eur euros pounds gbp""".split()
+    k m million billion dollars usd eur euros pounds gbp"""
 )
 _ALWAYS_ALLOWED = frozenset({"i", "i'm", "i've", "i'd", "i'll", "ok", "okay"})
 _MAX_WORD_CHARS = 40
@@ -206,9 +207,9 @@ class StreamGuard:
             return "number"
         if re.search(r"[$€£]\s*\d|\d\s*[km]\b", word.lower()) and not lex.has_phrase(core):
             return "amount"
-        if lower in _UNITS and (previous in _NUMBER_WORDS or _DIGITS_RE.fullmatch(previous or "x")):
-            if not lex.has_phrase(f"{previous} {lower}"):
-                return "quantity"
+        counted = previous in _NUMBER_WORDS or _DIGITS_RE.fullmatch(previous or "x")
+        if lower in _UNITS and counted and not lex.has_phrase(f"{previous} {lower}"):
+            return "quantity"
         if lower in _NUMBER_WORDS and lower not in COMMON_WORDS and not lex.has_word(lower):
             return "number"
         problem = self._check_terms(core, lower, sentence_start)

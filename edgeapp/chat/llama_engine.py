@@ -21,7 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edgeapp.chat.engine import EngineState, EngineStats, EngineStatus, GenerationRequest, PrefixSource
+from edgeapp.chat.engine import (
+    EngineState,
+    EngineStats,
+    EngineStatus,
+    GenerationRequest,
+    PrefixSource,
+)
 from edgeapp.chat.model_files import ModelFileMissing, model_fingerprint, resolve_model_path
 from edgeapp.errors import EdgeAppError, ModelUnavailable
 
@@ -236,7 +242,10 @@ class LlamaEngine:
             source = "computed"
         seconds = time.perf_counter() - started
         self._set_state(prefix_tokens=len(tokens), prefix_source=source)
-        logger.info("prompt prefix ready", extra={"tokens": len(tokens), "source": source, "seconds": round(seconds, 3)})
+        logger.info(
+            "prompt prefix ready",
+            extra={"tokens": len(tokens), "source": source, "seconds": round(seconds, 3)},
+        )
 
     def _restore_prefix(self, path: Path, tokens: list[int]) -> bool:
         import llama_cpp

@@ -7,13 +7,13 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from edgeapp.chat.vocab import AMBIGUOUS_TECH_WORDS, TECHNOLOGIES
+from edgeapp.chat.vocab import AMBIGUOUS_TECH_WORDS, TECHNOLOGIES, word_set
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z0-9]")
-GENERIC_NAME_WORDS = frozenset(
+GENERIC_NAME_WORDS = word_set(
     """the of and a an at for in on inc ltd llc gmbh ag sa bv co corp corporation company group
     university college school institute academy labs lab technologies technology solutions systems
-    services studio studios partners international global department faculty center centre""".split()
+    services studio studios partners international global department faculty center centre"""
 )
 
 
@@ -60,7 +60,7 @@ class Question:
 
     def ngrams(self, max_n: int = 3) -> list[str]:
         """Word n-grams of the corrected question, longest first."""
-        grams = []
+        grams: list[str] = []
         for n in range(max_n, 0, -1):
             grams.extend(" ".join(self.words[i : i + n]) for i in range(len(self.words) - n + 1))
         return grams

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -193,7 +192,7 @@ class PromptBuilder:
                     second = self._render([Turn("user", "B")])
                 except TemplateError:
                     continue
-                prefix = os.path.commonprefix([first, second])
+                prefix = _common_prefix(first, second)
                 sample = self._render([Turn("user", "Q"), Turn("assistant", "R"), Turn("user", "S")])
                 if self._system in prefix and sample.startswith(prefix):
                     self._prefix = prefix
@@ -266,6 +265,16 @@ class PromptBuilder:
             logger.warning("chat template output does not start with the prompt prefix")
             return None
         return Prompt(rendered, TEMPLATE_STOPS)
+
+
+def _common_prefix(first: str, second: str) -> str:
+    """The longest common start of two strings (the template output before the question)."""
+    size = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        size += 1
+    return first[:size]
 
 
 def _clean_history(history: Sequence[Turn]) -> list[Turn]:

@@ -8,25 +8,26 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from edgeapp.chat.vocab import word_set
 from edgeapp.resume.entries import Entry
 
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9+#]*")
 
-STOPWORDS = frozenset(
+STOPWORDS = word_set(
     """a about above after again all am an and any are as at be been before being below between both
     but by can could did do does doing during each few for from further had has have having he her
     here hers herself him himself his how i if in into is it its itself just me more most my myself
     no nor not of off on once only or other our ours out over own same she should so some such than
     that the their theirs them then there these they this those through to too under until up very
     was we were what when where which while who whom why will with would you your yours yourself
-    tell please know let us ever also much many really get got like""".split()
+    tell please know let us ever also much many really get got like"""
 )
 
 # Words a visitor uses for the same idea map to one canonical term, on both the question and the
 # entry side, so "employer" finds a work entry and "university" an education entry.
 _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("work", "job", "jobs", "employer", "employers", "company", "companies", "employment",
-     "worked", "working", "works", "career", "position", "positions", "role", "roles", "firm",
+     "worked", "career", "position", "positions", "role", "roles", "firm",
      "experience", "employed", "occupation"),
     ("education", "school", "schools", "university", "universities", "college", "degree",
      "degrees", "study", "studied", "studying", "studies", "graduate", "graduated", "diploma",
@@ -49,7 +50,8 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("location", "live", "lives", "based", "located", "city", "country", "from"),
     ("reference", "references", "recommendation", "recommend", "testimonial"),
 )
-SYNONYMS: dict[str, str] = {word: group[0] for group in _SYNONYM_GROUPS for word in group}
+# Canonical terms carry a mark so a stem of some other word ("working" -> "work") cannot collide.
+SYNONYMS: dict[str, str] = {word: "~" + group[0] for group in _SYNONYM_GROUPS for word in group}
 
 
 def stem(word: str) -> str:

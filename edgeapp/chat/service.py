@@ -7,8 +7,8 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
 
-from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from edgeapp import store
 from edgeapp.api.schemas import ChatMessage, SourceOut
@@ -63,23 +63,22 @@ async def chat_events(state: AppState, *, user_id: str, question: str) -> AsyncI
     history = await run_in_threadpool(save_question)
     async for event in assistant.respond(question, history):
         if isinstance(event, FinalEvent):
-            final = event
-
-            def save_answer() -> ChatMessageRow:
-                with Session(state.db, expire_on_commit=False) as session:
-                    return store.add_message(
-                        session,
-                        user_id=user_id,
-                        role="assistant",
-                        content=final.content,
-                        sources=[asdict(s) for s in final.sources],
-                    )
-
-            row = await run_in_threadpool(save_answer)
-            yield Answered(message=to_message(row), sources=_sources_out(final.sources))
+            row = await run_in_threadpool(_save_answer, state, user_id, event)
+            yield Answered(message=to_message(row), sources=_sources_out(event.sources))
             return
         yield event
     raise EdgeAppError("the assistant ended without an answer")
+
+
+def _save_answer(state: AppState, user_id: str, final: FinalEvent) -> ChatMessageRow:
+    with Session(state.db, expire_on_commit=False) as session:
+        return store.add_message(
+            session,
+            user_id=user_id,
+            role="assistant",
+            content=final.content,
+            sources=[asdict(s) for s in final.sources],
+        )
 
 
 def sse(event: str, data: object) -> str:

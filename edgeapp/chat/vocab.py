@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of `text` (keeps long word lists readable)."""
+    return frozenset(text.split())
+
 # Technologies and skills a small model likes to claim. Any of these in model text that the resume
 # does not mention is treated as invented. Lower case; multi-word terms are matched as phrases.
-TECHNOLOGIES = frozenset(
+TECHNOLOGIES = word_set(
     """
     python java javascript go typescript kotlin scala c c++ c# f# golang rust ruby php perl swift
     objective-c haskell erlang elixir clojure lua dart r matlab julia fortran cobol pascal delphi
@@ -34,7 +39,7 @@ TECHNOLOGIES = frozenset(
     reinforcement learning artificial intelligence ai ml llm llms blockchain ethereum bitcoin
     devops mlops sre microservices serverless embedded iot cybersecurity penetration testing
     kanban scrum agile six sigma pmp itil togaf cissp ccna comptia
-    """.split()
+    """
 ) | frozenset(
     (
         "spring boot", "google cloud", "raspberry pi", "new relic", "power bi", "machine learning",
@@ -47,17 +52,17 @@ TECHNOLOGIES = frozenset(
 
 # Single words in TECHNOLOGIES that are also ordinary English or were split from phrases above;
 # they only count as a technology when capitalised or part of a phrase.
-AMBIGUOUS_TECH_WORDS = frozenset(
+AMBIGUOUS_TECH_WORDS = word_set(
     """c r go make rest less sketch metal spring chef puppet express beam notion slack swift
     rust ruby scheme pascal julia dart maya unity spark hive flink pip bun shell excel ember
     backbone cloud google pi raspberry new relic power bi machine deep learning computer vision
     natural language processing data science reinforcement artificial intelligence penetration
     testing six sigma big sql server ms amazon web services microsoft visual basic objective
-    agile scrum kanban""".split()
+    agile scrum kanban"""
 )
 
 # Employers and schools a small model names out of thin air.
-ORGANISATIONS = frozenset(
+ORGANISATIONS = word_set(
     """google alphabet microsoft amazon apple meta facebook instagram whatsapp netflix ibm oracle
     intel amd nvidia qualcomm arm tesla spacex uber lyft airbnb twitter linkedin salesforce adobe
     cisco sap siemens bosch samsung sony lg huawei xiaomi alibaba tencent baidu bytedance tiktok
@@ -65,27 +70,27 @@ ORGANISATIONS = frozenset(
     deepmind accenture deloitte pwc kpmg mckinsey bcg bain capgemini infosys wipro tcs cognizant
     boeing airbus lockheed nasa esa cern volkswagen bmw mercedes toyota honda ford gm philips
     ericsson nokia vodafone verizon at&t dell hp lenovo harvard stanford mit oxford cambridge
-    berkeley caltech princeton yale columbia cornell eth epfl""".split()
+    berkeley caltech princeton yale columbia cornell eth epfl"""
 )
 
-SPOKEN_LANGUAGES = frozenset(
+SPOKEN_LANGUAGES = word_set(
     """english french german spanish italian portuguese dutch swedish norwegian danish finnish
     icelandic polish czech slovak hungarian romanian bulgarian greek turkish russian ukrainian
     serbian croatian slovenian arabic hebrew persian farsi hindi urdu bengali punjabi tamil telugu
     marathi gujarati chinese mandarin cantonese japanese korean vietnamese thai indonesian malay
     tagalog filipino swahili amharic yoruba zulu afrikaans catalan basque galician irish welsh
-    latin esperanto estonian latvian lithuanian""".split()
+    latin esperanto estonian latvian lithuanian"""
 )
 
 MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
 )
-MONTH_ABBREVIATIONS = tuple(month[:3] for month in MONTHS) + ("sept",)
+MONTH_ABBREVIATIONS = (*(month[:3] for month in MONTHS), "sept")
 
 # Everyday English words: never "corrected" as typos, never taken for names, and allowed to start
 # a sentence with a capital in model text.
-COMMON_WORDS = frozenset(
+COMMON_WORDS = word_set(
     """a about above across actually add after again against all almost also although always am
     among an and another any anyone anything are around as ask asked at away back be because become
     been before began begin being best better between big both bring build building built but by
@@ -110,5 +115,5 @@ COMMON_WORDS = frozenset(
     absolutely certainly definitely indeed overall currently additionally furthermore moreover
     however finally first second third then next yes no well so here there this that these those
     my our his her their its in on at for with as by from one two three four five six seven eight
-    nine ten twenty hundred""".split()
+    nine ten twenty hundred"""
 )

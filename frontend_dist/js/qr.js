@@ -288,8 +288,9 @@ class Matrix {
   }
 }
 
-/** Encode text (UTF-8, byte mode) as a QR symbol; returns {version, size, ecl, mask, modules}. */
-export function encodeQr(text, { ecl = "M", minVersion = 1, maxVersion = 40 } = {}) {
+/** Encode text (UTF-8, byte mode) as a QR symbol; returns {version, size, ecl, mask, modules}.
+ * `mask` (0–7) forces a mask pattern instead of choosing the lowest-penalty one. */
+export function encodeQr(text, { ecl = "M", minVersion = 1, maxVersion = 40, mask: forcedMask = -1 } = {}) {
   const bytes = Array.from(new TextEncoder().encode(text));
   let version = minVersion;
   let level = ecl;
@@ -308,7 +309,8 @@ export function encodeQr(text, { ecl = "M", minVersion = 1, maxVersion = 40 } = 
   matrix.placeCodewords(codewords);
   let bestMask = 0;
   let bestScore = Infinity;
-  for (let mask = 0; mask < 8; mask++) {
+  const candidates = forcedMask >= 0 && forcedMask < 8 ? [forcedMask] : [0, 1, 2, 3, 4, 5, 6, 7];
+  for (const mask of candidates) {
     matrix.applyMask(mask);
     matrix.drawFormat(mask, level);
     const score = matrix.penalty();

@@ -18,7 +18,9 @@ router = APIRouter(tags=["chat"])
 
 
 @router.post("/chat", response_model=None, responses={200: {"content": {"text/event-stream": {}}}})
-async def post_chat(body: ChatRequest, state: StateDep, client: ClientDep, request: Request) -> ChatResponse | StreamingResponse:
+async def post_chat(
+    body: ChatRequest, state: StateDep, client: ClientDep, request: Request
+) -> ChatResponse | StreamingResponse:
     """Answer a visitor's question from the resume; `stream: true` answers as server-sent events."""
     if len(body.content) > state.settings.max_question_chars:
         raise InvalidRequest(f"content: at most {state.settings.max_question_chars} characters")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -17,13 +15,15 @@ from edgeapp.resume.data import to_resume_data
 router = APIRouter(tags=["resume"])
 
 
-@router.get("/resume_data")
-def get_resume_data(state: StateDep) -> dict[str, Any]:
+@router.get("/resume_data", response_class=Response, responses={200: {"content": {"application/json": {}}}})
+def get_resume_data(state: StateDep) -> Response:
     """The resume: personal info, experience, projects, skills and every other section."""
     resume = state.resume.resume
     if resume is None:
         raise NotFound(f"no resume is available: {state.resume.problem}")
-    return to_resume_data(resume).model_dump(mode="json", by_alias=True, exclude_none=True)
+    if state.resume.json_body is None:  # the resume never changes while the app runs
+        state.resume.json_body = to_resume_data(resume).model_dump_json(by_alias=True, exclude_none=True).encode()
+    return Response(state.resume.json_body, media_type="application/json")
 
 
 @router.get("/resume", response_class=Response, responses={200: {"content": {"application/pdf": {}}}})

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from edgeapp import __version__, store
 from edgeapp.api.deps import ClientDep, SessionDep, StateDep
@@ -97,7 +97,10 @@ def get_client_config(state: StateDep) -> dict[str, Any]:
     """What the page needs at launch: the CSRF token and the kiosk settings."""
     return {
         "csrf_token": state.csrf_token,
-        "kiosk": {"enabled": state.settings.kiosk, "idle_seconds": state.settings.kiosk_idle_seconds},
+        "kiosk": {
+            "enabled": state.settings.kiosk,
+            "idle_seconds": state.settings.kiosk_idle_seconds,
+        },
         "version": __version__,
     }
 

@@ -1,0 +1,21 @@
+"""Run every benchmark in turn (`make bench`)."""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks import chat, server
+
+
+def main() -> int:
+    """Server, chat and (when present) packaged start-up benchmarks."""
+    status = server.main() | chat.main()
+    try:
+        from benchmarks import startup
+    except ImportError:
+        return status
+    return status | startup.main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Question sets for `edgeapp eval`: JSON files scoring the assistant against a bundled resume."""
