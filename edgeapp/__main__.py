@@ -60,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(pdf)
 
     evaluate = commands.add_parser("eval", help="run a question set against the assistant and report")
-    evaluate.add_argument("questions", type=Path, help="question set (JSON)")
+    evaluate.add_argument(
+        "questions", type=Path, nargs="?", help="question set (JSON); default: every shipped question set"
+    )
     _add_common(evaluate)
     return parser
 

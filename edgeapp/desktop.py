@@ -70,9 +70,13 @@ def _serve_and_show(settings: Settings, lock: InstanceLock, launched: float) -> 
     from edgeapp.app import create_app
 
     try:
-        # Port 0: the window needs no fixed port, and binding before anything else means a
-        # window never opens on a server that could not start.
-        sock = bind_socket(LOOPBACK, 0)
+        # The configured port first, so the page's origin (and its stored visitor id, hence the
+        # owner's chat history) stays the same across launches; any free port when it is taken.
+        # Binding before anything else means a window never opens on a server that could not start.
+        try:
+            sock = bind_socket(LOOPBACK, settings.port)
+        except PortBusy:
+            sock = bind_socket(LOOPBACK, 0)
     except PortBusy as exc:
         _say(f"error: {exc}")
         return 2
@@ -338,7 +342,14 @@ class DesktopWindow:
         events.closing += self._on_closing
         self.state.on_kiosk_exit = self.exit_kiosk if self.kiosk else None
         try:
-            webview.start(self._after_start, gui="qt", private_mode=True, debug=False)
+            # A kiosk keeps nothing between runs; the desktop window keeps the page's storage.
+            webview.start(
+                self._after_start,
+                gui="qt",
+                private_mode=self.kiosk,
+                storage_path=None if self.kiosk else str(self.state.settings.data_dir / "webview"),
+                debug=False,
+            )
         except Exception as exc:  # pywebview raises its own exception type when no GUI starts
             logger.exception("window failed")
             return f"the window could not start: {exc}"
@@ -377,19 +388,22 @@ class DesktopWindow:
     def _on_before_show(self) -> None:
         # Runs on the GUI thread inside Qt's loop (pywebview wakes Python every 500 ms), which is
         # where signal handlers must be installed and where they may touch the window.
-        if not self.kiosk:
-            self._fit_to_screen()
         signal.signal(signal.SIGTERM, self._on_stop_signal)
         signal.signal(signal.SIGINT, self._on_stop_signal)
         if hasattr(signal, "SIGUSR1"):
             signal.signal(signal.SIGUSR1, self._on_raise_signal)
+        self._place_on_screen()
 
-    def _fit_to_screen(self) -> None:
+    def _place_on_screen(self) -> None:
         native = self.window.native
-        screen = native.screen() if native is not None else None
-        if screen is None:
+        area = getattr(native, "screen", None)  # pywebview keeps the screen's geometry (a QRect) here
+        if area is None or callable(area):
             return
-        area = screen.availableGeometry()
+        if self.kiosk:
+            # Fullscreen is a request to the window manager; a bare X session (xinit, no WM)
+            # has none, so the window covers the screen itself as well.
+            native.setGeometry(area)
+            return
         width = min(WINDOW_SIZE[0], int(area.width() * 0.95))
         height = min(WINDOW_SIZE[1], int(area.height() * 0.95))
         native.resize(width, height)

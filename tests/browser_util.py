@@ -158,9 +158,11 @@ AUDIT_JS = r"""
     if (!img.hasAttribute('alt')) problems.push(`img without alt: ${img.src.slice(0, 60)}`);
   }
   for (const canvas of document.querySelectorAll('canvas')) {
-    if (!canvas.getAttribute('aria-label') && canvas.getAttribute('aria-hidden') !== 'true') problems.push('canvas without a name');
+    const named = canvas.getAttribute('aria-label') || canvas.getAttribute('aria-hidden') === 'true';
+    if (!named) problems.push('canvas without a name');
   }
-  const controls = document.querySelectorAll('button, input:not([type=hidden]), textarea, select, a[href], [role=button]');
+  const controlSelector = 'button, input:not([type=hidden]), textarea, select, a[href], [role=button]';
+  const controls = document.querySelectorAll(controlSelector);
   for (const control of controls) {
     if (!accessibleName(control)) problems.push(`control without a name: ${control.outerHTML.slice(0, 80)}`);
   }
@@ -170,7 +172,8 @@ AUDIT_JS = r"""
   let previous = 0;
   for (const heading of headings) {
     const level = Number(heading.tagName[1]);
-    if (previous && level > previous + 1) problems.push(`heading jumps from h${previous} to h${level}: ${heading.textContent.trim().slice(0, 40)}`);
+    const title = heading.textContent.trim().slice(0, 40);
+    if (previous && level > previous + 1) problems.push(`heading jumps from h${previous} to h${level}: ${title}`);
     if (!heading.textContent.trim()) problems.push(`empty ${heading.tagName}`);
     previous = level;
   }
@@ -245,7 +248,8 @@ AUDIT_JS = r"""
     const needed = large ? 3 : 4.5;
     checked += 1;
     results.push(ratio);
-    if (ratio < needed) problems.push(`contrast ${ratio.toFixed(2)} < ${needed}: ${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}"`);
+    const where = `${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}"`;
+    if (ratio < needed) problems.push(`contrast ${ratio.toFixed(2)} < ${needed}: ${where}`);
   }
   const body = getComputedStyle(document.body);
   const bodyRatio = (() => {

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from edgeapp.chat.fake import FakeEngine
 from edgeapp.server import BackgroundServer
 from tests.browser_util import AUDIT_JS, artifact, chromium, decode_qr, get_json, open_page
 from tests.helpers import live_server, make_settings, shared_path
@@ -42,7 +43,10 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundServer]:
     """The real app with the bundled sample resume and the model off (answers built from data)."""
-    with live_server(make_settings(tmp_path_factory.mktemp("frontend"))) as running:
+    settings = make_settings(
+        tmp_path_factory.mktemp("frontend"), chat_rate_per_minute=500, telemetry_rate_per_minute=5000
+    )
+    with live_server(settings) as running:
         yield running
 
 
@@ -93,9 +97,7 @@ def test_page_renders_every_section_of_the_bundled_resume(browser: Browser, serv
     assert errors == []
 
 
-def test_page_renders_every_section_of_the_shared_sample_resume(
-    browser: Browser, tmp_path: Path
-) -> None:
+def test_page_renders_every_section_of_the_shared_sample_resume(browser: Browser, tmp_path: Path) -> None:
     resume_file = shared_path("jsonresume", "sample.resume.json")
     with live_server(make_settings(tmp_path / "data", resume_data=resume_file)) as running:
         page, _log, errors = open_page(browser, running.url + "/", **DESKTOP)
@@ -104,9 +106,7 @@ def test_page_renders_every_section_of_the_shared_sample_resume(
     assert errors == []
 
 
-def test_missing_sections_are_not_shown_and_remote_photo_is_never_loaded(
-    browser: Browser, tmp_path: Path
-) -> None:
+def test_missing_sections_are_not_shown_and_remote_photo_is_never_loaded(browser: Browser, tmp_path: Path) -> None:
     resume = {
         "basics": {
             "name": "Mina Okafor",
@@ -227,9 +227,7 @@ def test_telemetry_reports_events_without_question_text(browser: Browser, server
             assert not isinstance(value, str) or (len(value) <= 80 and "robots" not in value)
 
 
-def test_theme_toggle_is_remembered_and_both_themes_pass_the_audit(
-    browser: Browser, server: BackgroundServer
-) -> None:
+def test_theme_toggle_is_remembered_and_both_themes_pass_the_audit(browser: Browser, server: BackgroundServer) -> None:
     page, _log, _errors = open_page(browser, server.url + "/", color_scheme="light", **DESKTOP)
     ask(page, "Do you know Rust?")
     light = page.evaluate(AUDIT_JS)
@@ -273,12 +271,16 @@ def test_pdf_download_and_contact_qr_code_that_scans(browser: Browser, server: B
     assert info.value.suggested_filename.endswith(".pdf")
     page.click("#show-qr")
     assert page.locator("#qr-dialog").evaluate("dialog => dialog.open")
-    page.wait_for_timeout(200)
-    shot = artifact("desktop-qr-dialog.png")
-    page.screenshot(path=shot)
+    page.wait_for_function("() => document.getElementById('qr-canvas').width > 0")
+    page.screenshot(path=artifact("desktop-qr-dialog.png"))
     qr_shot = artifact("qr-canvas.png")
-    page.locator("#qr-canvas").screenshot(path=qr_shot)
-    decoded = decode_qr(qr_shot)
+    decoded: list[str] = []
+    for _ in range(3):  # a screenshot taken mid-paint is retried rather than failed
+        page.locator("#qr-canvas").screenshot(path=qr_shot)
+        decoded = decode_qr(qr_shot)
+        if decoded:
+            break
+        page.wait_for_timeout(200)
     assert decoded, "the contact QR code does not scan"
     card = decoded[0]
     basics = get_json(server.url + "/api/resume_data")["personal_info"]
@@ -299,4 +301,21 @@ def test_screenshots_of_the_light_desktop_page(browser: Browser, server: Backgro
     page.screenshot(path=artifact("desktop-light-full.png"), full_page=True)
     tablet, _log, _errors = open_page(browser, server.url + "/", viewport={"width": 820, "height": 1180})
     tablet.screenshot(path=artifact("tablet-light.png"))
+    assert errors == []
+
+
+def test_send_is_disabled_while_answering_and_stop_ends_the_answer(browser: Browser, tmp_path: Path) -> None:
+    slow = FakeEngine(["Avery builds motion planners for warehouse robots. " * 40], token_delay=0.05)
+    with live_server(make_settings(tmp_path / "data"), engine=slow) as running:
+        page, _log, errors = open_page(browser, running.url + "/", **DESKTOP)
+        page.fill("#chat-input", "What kind of engineer is Avery?")
+        page.press("#chat-input", "Enter")
+        page.wait_for_selector("#chat-stop:not([hidden])")
+        assert page.is_disabled("#chat-send")
+        assert page.locator(".suggestion").first.is_disabled()
+        page.click("#chat-stop")
+        page.wait_for_selector(".message--assistant .message__note")
+        assert page.text_content(".message--assistant .message__note") == "Stopped."
+        assert page.is_enabled("#chat-send")
+        assert page.locator("#chat-stop").is_hidden()
     assert errors == []

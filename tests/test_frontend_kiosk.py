@@ -27,9 +27,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def kiosk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundServer]:
     """The real app in kiosk mode with the model off."""
-    settings = make_settings(
-        tmp_path_factory.mktemp("kiosk"), kiosk=True, kiosk_idle_seconds=60, kiosk_pin=PIN
-    )
+    settings = make_settings(tmp_path_factory.mktemp("kiosk"), kiosk=True, kiosk_idle_seconds=60, kiosk_pin=PIN)
     with live_server(settings) as running:
         yield running
 
@@ -117,9 +115,7 @@ def test_kiosk_pin_pad_rejects_a_wrong_pin_and_accepts_the_right_one(
     page.wait_for_function("() => document.getElementById('pin-message').textContent.includes('closing')")
 
 
-def test_idle_override_only_ever_shortens_the_configured_time(
-    browser: Browser, kiosk_server: BackgroundServer
-) -> None:
+def test_idle_override_only_ever_shortens_the_configured_time(browser: Browser, kiosk_server: BackgroundServer) -> None:
     page, _log, _errors = open_page(browser, kiosk_server.url + "/", **KIOSK_SCREEN)
     results = page.evaluate(
         """async () => {

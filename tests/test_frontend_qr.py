@@ -33,9 +33,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
         yield opened
 
 
-def render(
-    page: Page, text: str, ecl: str, folder: Path, mask: int = -1
-) -> tuple[dict[str, object], Path]:
+def render(page: Page, text: str, ecl: str, folder: Path, mask: int = -1) -> tuple[dict[str, object], Path]:
     """Encode and draw `text` in the page; returns the symbol facts and the PNG file."""
     result = page.evaluate(RENDER_JS, {"text": text, "ecl": ecl, "mask": mask})
     png = folder / f"qr-{result['version']}-{ecl}-{result['mask']}-{len(text)}.png"
@@ -44,15 +42,13 @@ def render(
 
 
 @pytest.mark.parametrize("ecl", ["M", "L"])
-def test_qr_codes_of_every_size_up_to_version_27_scan_back_to_their_text(
-    page: Page, tmp_path: Path, ecl: str
-) -> None:
-    versions = set()
+def test_qr_codes_from_version_1_past_version_20_scan_back_to_their_text(page: Page, tmp_path: Path, ecl: str) -> None:
+    versions: set[int] = set()
     for length in [1, 10, 20, 40, 60, 90, 120, 160, 200, 250, 300, 360, 420, 500, 580, 660, 750, 850, 1000]:
         text = ("Ünïcode ✓ résumé; " * 80)[:length] if length % 20 == 0 else "A7,z;\\:" * (length // 7 + 1)
         text = text[:length]
         result, png = render(page, text, ecl, tmp_path)
-        versions.add(result["version"])
+        versions.add(int(str(result["version"])))
         assert decode_qr(png) == [text], f"version {result['version']} mask {result['mask']} does not scan"
     assert min(versions) == 1
     assert max(versions) >= 20

@@ -41,14 +41,15 @@ def alt() -> Resume:
 
 def make(resume: Resume, engine: FakeEngine | None = None) -> Assistant:
     """An assistant over `resume` with a fixed today."""
-    return Assistant(resume, engine or FakeEngine(), max_answer_tokens=64, history_turns=6,
-                     today=lambda: TODAY)
+    return Assistant(resume, engine or FakeEngine(), max_answer_tokens=64, history_turns=6, today=lambda: TODAY)
 
 
 def collect(assistant: Assistant, question: str, history: list[Turn] | None = None) -> list[AnswerEvent]:
     """Every event of one answer."""
+
     async def run() -> list[AnswerEvent]:
         return [event async for event in assistant.respond(question, history or [])]
+
     return asyncio.run(run())
 
 
@@ -155,12 +156,11 @@ def test_prefix_is_the_same_for_every_question(sample: Resume) -> None:
     collect(assistant, "What are you proud of?", [Turn("user", "hi"), Turn("assistant", "Hello!")])
     prefix = assistant.prefix()
     assert all(prompt.startswith(prefix) for prompt in engine.prompts)
-    assert prefix not in engine.prompts[0][len(prefix):]
+    assert prefix not in engine.prompts[0][len(prefix) :]
 
 
 def test_invented_email_is_replaced_by_data(sample: Resume) -> None:
-    engine = FakeEngine(["Avery mentors engineers. You can email me at jane@gmail.com today."],
-                        token_delay=0)
+    engine = FakeEngine(["Avery mentors engineers. You can email me at jane@gmail.com today."], token_delay=0)
     events = collect(make(sample, engine), "What makes you a good mentor?")
     content = final(events).content
     assert "jane@gmail.com" not in content and "gmail" not in content
@@ -185,15 +185,13 @@ def test_model_unavailable_gives_an_honest_data_answer(sample: Resume) -> None:
     assert content.startswith("The assistant's model is not available")
     assert "Northwind Robotics" in content
     assert final(events).sources
-    assert final(collect(make(sample, engine), "What is your email?")).content.endswith(
-        "avery@lindqvist.example.com.")
+    assert final(collect(make(sample, engine), "What is your email?")).content.endswith("avery@lindqvist.example.com.")
 
 
 def test_long_history_is_trimmed_to_fit_the_context(sample: Resume) -> None:
     engine = FakeEngine(["Avery mentors engineers."], n_ctx=2048)
     assistant = make(sample, engine)
-    history = [Turn("user" if i % 2 == 0 else "assistant", f"message {i} " + "word " * 100)
-               for i in range(40)]
+    history = [Turn("user" if i % 2 == 0 else "assistant", f"message {i} " + "word " * 100) for i in range(40)]
     events = collect(assistant, "What kind of team suits you?", history)
     prompt = engine.prompts[0]
     assert prompt.startswith(assistant.prefix())

@@ -17,6 +17,7 @@ from edgeapp.chat.events import (
     Turn,
 )
 from edgeapp.chat.facts import FactAnswer, FactFinder
+from edgeapp.chat.facts_base import all_strings
 from edgeapp.chat.guard import ResumeLexicon, StreamGuard
 from edgeapp.chat.prompts import PromptBuilder, history_window
 from edgeapp.chat.resume_view import build_view
@@ -71,7 +72,7 @@ class Assistant:
         self._builder_template: str | None = None
         probe = self.prompts()
         self.lexicon = ResumeLexicon(
-            [*_strings(self.view.raw), probe.resume_text, *(e.text for e in self.entries)],
+            [*all_strings(self.view.raw), probe.resume_text, *(e.text for e in self.entries)],
             extra_words=self.view.name.split(),
         )
 
@@ -190,13 +191,3 @@ class Assistant:
         if failed and not shown:
             text = f"{MODEL_UNAVAILABLE_NOTE} {fallback}"
         yield ReplaceEvent(text) if shown else TokenEvent(text)
-
-
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []

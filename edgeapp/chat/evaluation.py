@@ -30,8 +30,20 @@ logger = logging.getLogger(__name__)
 QuestionKind = Literal["fact", "absent", "open"]
 ABSENT_MARKERS = ("doesn't", "does not", "isn't listed", "is not listed", "not in the resume")
 _BUNDLED_RESUMES = {"sample": default_resume_path, "alt": alt_resume_path}
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 
 @dataclass(frozen=True)
@@ -100,8 +112,10 @@ class EvalReport:
 
     def summary(self) -> str:
         """The one-line verdict."""
-        return (f"eval: {len(self.results)} questions, {self.correct} correct, {self.invented} invented, "
-                f"{self.absent_ok}/{self.absent_total} absent answered as absent")
+        return (
+            f"eval: {len(self.results)} questions, {self.correct} correct, {self.invented} invented, "
+            f"{self.absent_ok}/{self.absent_total} absent answered as absent"
+        )
 
 
 def shipped_question_sets() -> list[Path]:
@@ -119,27 +133,29 @@ def load_question_set(path: Path) -> QuestionSet:
     except (OSError, ValueError) as error:
         raise InvalidRequest(f"{path}: cannot read question set: {error}") from None
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
-        raise InvalidRequest(f"{path}: a question set is {{\"resume\": ..., \"questions\": [...]}}")
+        raise InvalidRequest(f'{path}: a question set is {{"resume": ..., "questions": [...]}}')
     resume = data.get("resume", "sample")
     if not isinstance(resume, str):
-        raise InvalidRequest(f"{path}: \"resume\" must be text")
+        raise InvalidRequest(f'{path}: "resume" must be text')
     resume_path = _BUNDLED_RESUMES[resume]() if resume in _BUNDLED_RESUMES else path.parent / resume
     questions = []
     for index, item in enumerate(data["questions"]):
         kind = item.get("kind") if isinstance(item, dict) else None
-        if not isinstance(item, dict) or not isinstance(item.get("q"), str) or kind not in (
-                "fact", "absent", "open"):
-            raise InvalidRequest(f"{path}: questions[{index}] needs \"q\" text and a kind "
-                                 "(fact, absent or open)")
-        questions.append(EvalQuestion(
-            q=item["q"], kind=kind,
-            expect=tuple(str(x) for x in item.get("expect", [])),
-            expect_any=tuple(str(x) for x in item.get("expect_any", [])),
-        ))
+        if not isinstance(item, dict) or not isinstance(item.get("q"), str) or kind not in ("fact", "absent", "open"):
+            raise InvalidRequest(f'{path}: questions[{index}] needs "q" text and a kind (fact, absent or open)')
+        questions.append(
+            EvalQuestion(
+                q=item["q"],
+                kind=kind,
+                expect=tuple(str(x) for x in item.get("expect", [])),
+                expect_any=tuple(str(x) for x in item.get("expect_any", [])),
+            )
+        )
     return QuestionSet(path, resume_path, tuple(questions))
 
 
 # -- the invented-fact check --------------------------------------------------------------------
+
 
 def _strings(value: object) -> list[str]:
     if isinstance(value, str):
@@ -197,13 +213,14 @@ class FactChecker:
 
     def _strip_durations(self, lower: str, found: list[str]) -> str:
         pattern = re.compile(r"\b(\d+) years?(?: (\d+) months?)?|\b(\d+) months?")
-        def check(match: re.Match[str]) -> str:
-            months = int(match.group(3)) if match.group(3) else (
-                int(match.group(1)) * 12 + int(match.group(2) or 0))
+
+        def _check(match: re.Match[str]) -> str:
+            months = int(match.group(3)) if match.group(3) else (int(match.group(1)) * 12 + int(match.group(2) or 0))
             if months not in self.durations and match.group(0) not in self.text:
                 found.append(match.group(0))
             return " "
-        return pattern.sub(check, lower)
+
+        return pattern.sub(_check, lower)
 
     def _names(self, answer: str, allowed: str) -> list[str]:
         found = []
@@ -215,8 +232,11 @@ class FactChecker:
                     continue
                 if position == 0 and core not in ORGANISATIONS:
                     continue
-                if core in _MONTHS or core in self.words or re.search(
-                        r"(?<![a-z0-9])" + re.escape(core) + r"(?![a-z0-9])", allowed):
+                if (
+                    core in _MONTHS
+                    or core in self.words
+                    or re.search(r"(?<![a-z0-9])" + re.escape(core) + r"(?![a-z0-9])", allowed)
+                ):
                     continue
                 found.append(word)
         return found
@@ -237,6 +257,7 @@ class FactChecker:
 
 
 # -- running ------------------------------------------------------------------------------------
+
 
 def _missing(result_text: str, question: EvalQuestion) -> list[str]:
     lower = result_text.lower()
@@ -271,14 +292,16 @@ async def run_eval_async(
             elif isinstance(event, FinalEvent):
                 final = event
         answer = final.content if final else ""
-        report.results.append(EvalResult(
-            question=question,
-            answer=answer,
-            sources=final.sources if final else [],
-            missing=_missing(answer, question),
-            invented=checker.invented(answer, question.q),
-            replaced=replaced,
-        ))
+        report.results.append(
+            EvalResult(
+                question=question,
+                answer=answer,
+                sources=final.sources if final else [],
+                missing=_missing(answer, question),
+                invented=checker.invented(answer, question.q),
+                replaced=replaced,
+            )
+        )
     return report
 
 
@@ -291,8 +314,9 @@ def run_eval(
     max_answer_tokens: int = 160,
 ) -> EvalReport:
     """Synchronous `run_eval_async` for the CLI and scripts."""
-    return asyncio.run(run_eval_async(questions_file, engine=engine, resume=resume, today=today,
-                                      max_answer_tokens=max_answer_tokens))
+    return asyncio.run(
+        run_eval_async(questions_file, engine=engine, resume=resume, today=today, max_answer_tokens=max_answer_tokens)
+    )
 
 
 def render_report(report: EvalReport) -> str:
@@ -306,8 +330,9 @@ def render_report(report: EvalReport) -> str:
         expected = "yes" if not result.missing else "missing " + "; ".join(result.missing)
         lines.append(f"       expected facts present: {expected}")
         invented = "none" if not result.invented else ", ".join(result.invented)
-        lines.append(f"       outside the resume: {invented}"
-                     + ("   (guard replaced model text)" if result.replaced else ""))
+        lines.append(
+            f"       outside the resume: {invented}" + ("   (guard replaced model text)" if result.replaced else "")
+        )
     lines.append(report.summary())
     return "\n".join(lines)
 
@@ -342,16 +367,23 @@ def main_eval(
         engine = build_engine(settings)
         engine.start()
     try:
-        asyncio.run(_wait_until_ready(engine, load_timeout))
-        stream.write(f"model: {engine.state.status.value} {engine.state.model_name}\n")
-        files = [path] if path is not None else shipped_question_sets()
-        return _evaluate_files(files, engine, settings, stream, today)
+        # One event loop for the whole run: the engine hands pieces to the loop that asked.
+        return asyncio.run(_evaluate(path, engine, settings, stream, today, load_timeout))
     finally:
         if own_engine:
             engine.close()
 
 
-def _evaluate_files(
+async def _evaluate(
+    path: Path | None, engine: Engine, settings: Settings, stream: TextIO, today: dt.date | None, load_timeout: float
+) -> int:
+    await _wait_until_ready(engine, load_timeout)
+    stream.write(f"model: {engine.state.status.value} {engine.state.model_name}\n")
+    files = [path] if path is not None else shipped_question_sets()
+    return await _evaluate_files(files, engine, settings, stream, today)
+
+
+async def _evaluate_files(
     files: list[Path], engine: Engine, settings: Settings, stream: TextIO, today: dt.date | None
 ) -> int:
     status = 0
@@ -361,16 +393,20 @@ def _evaluate_files(
         resume = load_resume(question_set.resume_path)
         if engine.state.status is EngineStatus.READY:
             engine.set_prefix(Assistant(resume, engine).prefix)
-        report = run_eval(questions_file, engine=engine, resume=resume, today=today,
-                          max_answer_tokens=settings.max_answer_tokens)
+        report = await run_eval_async(
+            questions_file, engine=engine, resume=resume, today=today, max_answer_tokens=settings.max_answer_tokens
+        )
         stream.write(render_report(report) + "\n\n")
-        for i, value in enumerate((len(report.results), report.correct, report.invented,
-                                   report.absent_ok, report.absent_total)):
+        for i, value in enumerate(
+            (len(report.results), report.correct, report.invented, report.absent_ok, report.absent_total)
+        ):
             totals[i] += value
         if report.correct != len(report.results) or report.invented:
             status = 1
     if len(files) > 1:
-        stream.write(f"eval: {totals[0]} questions, {totals[1]} correct, {totals[2]} invented, "
-                     f"{totals[3]}/{totals[4]} absent answered as absent\n")
+        stream.write(
+            f"eval: {totals[0]} questions, {totals[1]} correct, {totals[2]} invented, "
+            f"{totals[3]}/{totals[4]} absent answered as absent\n"
+        )
     logger.info("eval finished with model %s", engine.state.status.value)
     return status

@@ -42,9 +42,12 @@ _UNITS = word_set(
 )
 _ALWAYS_ALLOWED = frozenset({"i", "i'm", "i've", "i'd", "i'll", "ok", "okay"})
 _MAX_WORD_CHARS = 40
+_ACCENTED = "áàâãäåçéèêëíìîïñóòôõöúùûüýÿæøœßÁÀÂÃÄÅÇÉÈÊËÍÌÎÏÑÓÒÔÕÖÚÙÛÜÝÆØŒ"
+# Words of the honest "the resume doesn't list that" answers the prompt teaches.
+_ANSWER_WORDS = word_set("resume resumes doesn't does say says listed list lists mention mentions")
 
 
-_SPOILS_WHOLE_ANSWER = frozenset({"garbage", "empty", "format"})
+_SPOILS_WHOLE_ANSWER = frozenset({"garbage", "empty", "format", "bare yes or no"})
 
 
 @dataclass(frozen=True)
@@ -133,8 +136,11 @@ class StreamGuard:
         released = self._release(tail) if tail.strip() else ""
         if self.rejection is not None:
             return ""
-        if self._sentence_words and not _SENTENCE_END_RE.search(self.released[-1:] or ".") and \
-                not self._grounded(self._sentence_words):
+        if (
+            self._sentence_words
+            and not _SENTENCE_END_RE.search(self.released[-1:] or ".")
+            and not self._grounded(self._sentence_words)
+        ):
             self.rejection = Rejection("ungrounded", self._sentence_words[-1])
             return ""
         problem = _whole_answer_problem(self.released)
@@ -191,7 +197,7 @@ class StreamGuard:
         previous, self._previous_core = self._previous_core, lower
         if not core:
             return None
-        if len(core) > _MAX_WORD_CHARS:
+        if len(core) > _MAX_WORD_CHARS or not _latin(core):
             return "garbage"
         if "q:" in lower or lower in ("a:", "question:", "answer:"):
             return "format"
@@ -224,11 +230,9 @@ class StreamGuard:
     def _grounded(self, sentence: list[str]) -> bool:
         # A sentence is kept only when nearly all of its content words occur in the resume: the
         # small model's own claims ("a strong communicator") are not facts the resume holds.
-        content = [
-            w for w in (_core(w) for w in sentence)
-            if len(w) >= 4 and w not in COMMON_WORDS and w.isalpha()
-        ]
-        unknown = [w for w in content if not self.lexicon.has_word(w)]
+        parts = [part for w in sentence for part in re.split(r"[-/]", _core(w))]
+        content = [w for w in parts if len(w) >= 4 and w not in COMMON_WORDS and w.isalpha()]
+        unknown = [w for w in content if not self.lexicon.has_word(w) and w not in _ANSWER_WORDS]
         return not unknown or (len(unknown) == 1 and len(content) >= 3)
 
     def _check_terms(self, core: str, lower: str, sentence_start: bool) -> str | None:
@@ -276,9 +280,19 @@ def _whole_answer_problem(text: str) -> str:
     letters = sum(ch.isalpha() for ch in text)
     if letters < 2:
         return "empty"
+    words = re.findall(r"[a-z']+", text.lower())
+    if len(words) <= 2 and words[0] in ("yes", "no", "yeah", "nope", "sure"):
+        # A bare yes or no from the small model is a guess: the data answer says what is known.
+        return "bare yes or no"
     if letters < 0.5 * len(text.replace(" ", "")):
         return "garbage"
-    latin = sum(ch.isascii() or ch in "áàâãäåçéèêëíìîïñóòôõöúùûüýÿæøœß" for ch in text if ch.isalpha())
-    if latin < 0.8 * letters:
+    if not _latin(text):
         return "garbage"
     return ""
+
+
+def _latin(text: str) -> bool:
+    """Mostly Latin letters (the resume's script); the small model sometimes drifts into others."""
+    letters = [ch for ch in text if ch.isalpha()]
+    latin = sum(ch.isascii() or ch in _ACCENTED for ch in letters)
+    return latin >= 0.8 * len(letters)

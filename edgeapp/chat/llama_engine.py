@@ -134,7 +134,10 @@ class LlamaEngine:
         pieces: asyncio.Queue[object] = asyncio.Queue()
 
         def emit(item: object) -> None:
-            loop.call_soon_threadsafe(pieces.put_nowait, item)
+            try:
+                loop.call_soon_threadsafe(pieces.put_nowait, item)
+            except RuntimeError:  # the asking event loop is gone: nobody listens any more
+                job.cancelled.set()
 
         job = _Generation(request=request, emit=emit)
         self._jobs.put(job)

@@ -68,15 +68,15 @@ class Question:
     def technologies(self, extra_terms: Iterable[str] = ()) -> list[str]:
         """Technologies named in the question (vocabulary terms plus `extra_terms`), as lower-case."""
         extra = {term.lower() for term in extra_terms}
-        capitalised = self.capitalised() | {w.lower() for w in self.words_as_written[:1]
-                                            if w[:1].isupper() and len(w) > 1}
+        capitalised = self.capitalised() | {
+            w.lower() for w in self.words_as_written[:1] if w[:1].isupper() and len(w) > 1
+        }
         found: list[str] = []
         for gram in self.ngrams():
             if any(contains_phrase(existing, gram) for existing in found):
                 continue
             is_tech = gram in extra or (
-                gram in TECHNOLOGIES
-                and (gram not in AMBIGUOUS_TECH_WORDS or gram in capitalised)
+                gram in TECHNOLOGIES and (gram not in AMBIGUOUS_TECH_WORDS or gram in capitalised)
             )
             if is_tech:
                 found.append(gram)

@@ -49,13 +49,17 @@ def _item_line(item: Item) -> str:
 def render_resume(view: ResumeView) -> str:
     """The whole resume as compact plain text for the prompt."""
     lines = [f"Name: {view.name}"] if view.name else []
-    for label, value in (("Title", view.label), ("Email", view.email), ("Phone", view.phone),
-                         ("Website", view.url), ("Location", view.location)):
+    for label, value in (
+        ("Title", view.label),
+        ("Email", view.email),
+        ("Phone", view.phone),
+        ("Website", view.url),
+        ("Location", view.location),
+    ):
         if value:
             lines.append(f"{label}: {value}")
     if view.profiles:
-        lines.append("Profiles: " + "; ".join(
-            f"{p.network} {p.url or p.username}" for p in view.profiles))
+        lines.append("Profiles: " + "; ".join(f"{p.network} {p.url or p.username}" for p in view.profiles))
     if view.summary:
         lines.append(f"Summary: {view.summary}")
     if view.work:
@@ -76,12 +80,17 @@ def render_resume(view: ResumeView) -> str:
             level = f" ({skill.details[0]})" if skill.details else ""
             lines.append(f"- {skill.name}{level}: {', '.join(skill.keywords)}")
     if view.languages:
-        lines.append("Languages: " + ", ".join(
-            f"{lang.name} ({lang.details[0]})" if lang.details else lang.name
-            for lang in view.languages))
-    for title, items in (("Projects", view.projects), ("Certificates", view.certificates),
-                         ("Awards", view.awards), ("Publications", view.publications),
-                         ("Interests", view.interests)):
+        lines.append(
+            "Languages: "
+            + ", ".join(f"{lang.name} ({lang.details[0]})" if lang.details else lang.name for lang in view.languages)
+        )
+    for title, items in (
+        ("Projects", view.projects),
+        ("Certificates", view.certificates),
+        ("Awards", view.awards),
+        ("Publications", view.publications),
+        ("Interests", view.interests),
+    ):
         if items:
             lines.append(f"{title}:")
             lines.extend(_item_line(item) for item in items)
@@ -110,17 +119,25 @@ def _examples(view: ResumeView) -> str:
     lines = []
     if view.work:
         latest = view.work_by_start()[-1]
-        lines.append(f"Q: What does {first} do?\nA: {first} works as {latest.position or 'a professional'}"
-                     f"{' at ' + latest.organisation if latest.organisation else ''}.")
+        lines.append(
+            f"Q: What does {first} do?\nA: {first} works as {latest.position or 'a professional'}"
+            f"{' at ' + latest.organisation if latest.organisation else ''}."
+        )
     lines.append(f"Q: What is {first}'s favourite food?\nA: The resume doesn't say.")
     return "\n\n".join(lines)
 
 
 _PRONOUNS = (
-    (r"\bare you\b", "is {first}"), (r"\bwere you\b", "was {first}"),
-    (r"\bdo you\b", "does {first}"), (r"\bhave you\b", "has {first}"),
-    (r"\byourself\b", "{first}"), (r"\byours\b", "{possessive}"), (r"\byour\b", "{possessive}"),
-    (r"\byou\b", "{first}"), (r"\bu\b", "{first}"), (r"\bur\b", "{possessive}"),
+    (r"\bare you\b", "is {first}"),
+    (r"\bwere you\b", "was {first}"),
+    (r"\bdo you\b", "does {first}"),
+    (r"\bhave you\b", "has {first}"),
+    (r"\byourself\b", "{first}"),
+    (r"\byours\b", "{possessive}"),
+    (r"\byour\b", "{possessive}"),
+    (r"\byou\b", "{first}"),
+    (r"\bu\b", "{first}"),
+    (r"\bur\b", "{possessive}"),
 )
 
 
@@ -128,8 +145,7 @@ def third_person(text: str, view: ResumeView) -> str:
     """The visitor's "you" rewritten as the owner's name, which keeps the small model in the
     third person the examples use."""
     for pattern, replacement in _PRONOUNS:
-        text = re.sub(pattern, replacement.format(first=view.first_name, possessive=view.possessive),
-                      text, flags=re.I)
+        text = re.sub(pattern, replacement.format(first=view.first_name, possessive=view.possessive), text, flags=re.I)
     return text
 
 
@@ -228,8 +244,8 @@ class PromptBuilder:
         *,
         fits: Callable[[str], bool],
     ) -> Prompt | None:
-        """The prompt for `question`, dropping old history, then notes, then question text until
-        `fits` accepts it; None when even the bare question does not fit."""
+        """The prompt for `question`, dropping old history, then notes, then the last exchange,
+        then question text until `fits` accepts it; None when even the bare question does not fit."""
         turns = [
             Turn(t.role, third_person(t.content, self.view) if t.role == "user" else t.content)
             for t in _clean_history(history)
@@ -240,10 +256,14 @@ class PromptBuilder:
             prompt = self._compose(text, turns, notes)
             if prompt is not None and fits(prompt.text):
                 return prompt
-            if turns:
+            # The whole resume is in the prefix already, so the notes go before the last
+            # exchange, which a follow-up question may need.
+            if len(turns) > 2:
                 turns = turns[2:]
             elif notes:
                 notes = notes[:-1]
+            elif turns:
+                turns = []
             elif len(text) > 40:
                 text = text[: len(text) * 2 // 3]
             else:
@@ -298,4 +318,3 @@ def _clean_history(history: Sequence[Turn]) -> list[Turn]:
 def history_window(history: Sequence[Turn], turns: int) -> list[Turn]:
     """The last `turns` messages of the history (0 keeps none)."""
     return list(history[-turns:]) if turns > 0 else []
-

@@ -189,8 +189,15 @@ def _roles(items: object, section: str, name_key: str) -> list[Role]:
     return roles
 
 
-def _items(data: dict[str, Any], section: str, name_key: str, detail_keys: tuple[str, ...],
-           date_key: str = "", end_key: str = "", keyword_key: str = "keywords") -> list[Item]:
+def _items(
+    data: dict[str, Any],
+    section: str,
+    name_key: str,
+    detail_keys: tuple[str, ...],
+    date_key: str = "",
+    end_key: str = "",
+    keyword_key: str = "keywords",
+) -> list[Item]:
     items = []
     raw = data.get(section)
     for i, item in enumerate(raw if isinstance(raw, list) else []):
@@ -225,29 +232,32 @@ def build_view(resume: Resume) -> ResumeView:
     location = basics.get("location") if isinstance(basics.get("location"), dict) else {}
     assert isinstance(location, dict)
     place = ", ".join(
-        part for part in (_text(location.get("city")), _text(location.get("region")),
-                          _text(location.get("countryCode"))) if part
+        part
+        for part in (_text(location.get("city")), _text(location.get("region")), _text(location.get("countryCode")))
+        if part
     )
-    address = ", ".join(
-        part for part in (_text(location.get("address")), _text(location.get("postalCode"))) if part
-    )
+    address = ", ".join(part for part in (_text(location.get("address")), _text(location.get("postalCode"))) if part)
     profiles = [
-        Profile(f"basics.profiles[{i}]", _text(p.get("network")), _text(p.get("username")),
-                _text(p.get("url")))
-        for i, p in enumerate(basics.get("profiles") or []) if isinstance(p, dict)
+        Profile(f"basics.profiles[{i}]", _text(p.get("network")), _text(p.get("username")), _text(p.get("url")))
+        for i, p in enumerate(basics.get("profiles") or [])
+        if isinstance(p, dict)
     ]
     projects = []
     for i, item in enumerate(data.get("projects") or []):
         if not isinstance(item, dict):
             continue
-        details = tuple(
-            part for part in [_text(item.get("description")), *_texts(item.get("highlights"))] if part
+        details = tuple(part for part in [_text(item.get("description")), *_texts(item.get("highlights"))] if part)
+        projects.append(
+            Item(
+                path=f"projects[{i}]",
+                name=_text(item.get("name")),
+                details=details,
+                date=_date(item.get("startDate")),
+                end=_date(item.get("endDate")),
+                keywords=tuple(_texts(item.get("keywords"))),
+                url=_text(item.get("url")),
+            )
         )
-        projects.append(Item(
-            path=f"projects[{i}]", name=_text(item.get("name")), details=details,
-            date=_date(item.get("startDate")), end=_date(item.get("endDate")),
-            keywords=tuple(_texts(item.get("keywords"))), url=_text(item.get("url")),
-        ))
     return ResumeView(
         name=_text(basics.get("name")),
         label=_text(basics.get("label")),
@@ -271,15 +281,15 @@ def build_view(resume: Resume) -> ResumeView:
                 score=_text(item.get("score")),
                 courses=tuple(_texts(item.get("courses"))),
             )
-            for i, item in enumerate(data.get("education") or []) if isinstance(item, dict)
+            for i, item in enumerate(data.get("education") or [])
+            if isinstance(item, dict)
         ],
         skills=_items(data, "skills", "name", ("level",)),
         languages=_items(data, "languages", "language", ("fluency",)),
         projects=projects,
         certificates=_items(data, "certificates", "name", ("issuer",), date_key="date"),
         awards=_items(data, "awards", "title", ("awarder", "summary"), date_key="date"),
-        publications=_items(data, "publications", "name", ("publisher", "summary"),
-                            date_key="releaseDate"),
+        publications=_items(data, "publications", "name", ("publisher", "summary"), date_key="releaseDate"),
         interests=_items(data, "interests", "name", ()),
         references=_items(data, "references", "name", ("reference",)),
         raw=data,

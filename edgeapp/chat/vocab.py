@@ -7,6 +7,7 @@ def word_set(text: str) -> frozenset[str]:
     """The whitespace-separated words of `text` (keeps long word lists readable)."""
     return frozenset(text.split())
 
+
 # Technologies and skills a small model likes to claim. Any of these in model text that the resume
 # does not mention is treated as invented. Lower case; multi-word terms are matched as phrases.
 TECHNOLOGIES = word_set(
@@ -42,11 +43,29 @@ TECHNOLOGIES = word_set(
     """
 ) | frozenset(
     (
-        "spring boot", "google cloud", "raspberry pi", "new relic", "power bi", "machine learning",
-        "deep learning", "computer vision", "natural language processing", "data science",
-        "reinforcement learning", "artificial intelligence", "penetration testing", "six sigma",
-        "ruby on rails", "react native", "objective c", "visual basic", "amazon web services",
-        "microsoft azure", "sql server", "ms sql", "big data",
+        "spring boot",
+        "google cloud",
+        "raspberry pi",
+        "new relic",
+        "power bi",
+        "machine learning",
+        "deep learning",
+        "computer vision",
+        "natural language processing",
+        "data science",
+        "reinforcement learning",
+        "artificial intelligence",
+        "penetration testing",
+        "six sigma",
+        "ruby on rails",
+        "react native",
+        "objective c",
+        "visual basic",
+        "amazon web services",
+        "microsoft azure",
+        "sql server",
+        "ms sql",
+        "big data",
     )
 )
 
@@ -83,8 +102,18 @@ SPOKEN_LANGUAGES = word_set(
 )
 
 MONTHS = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 MONTH_ABBREVIATIONS = (*(month[:3] for month in MONTHS), "sept")
 

@@ -139,6 +139,8 @@ async function start() {
 
   initChat({ data, onSource: highlightEntry });
   setUpQr(basics);
+  // With no download on a kiosk, the QR hand-off becomes the main call to action.
+  if (kiosk) document.getElementById("show-qr").classList.replace("button--ghost", "button--primary");
   setUpDownload(kiosk);
   track("page_view", { kiosk });
   const observed = [document.getElementById("hero"), ...sections];
