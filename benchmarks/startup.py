@@ -244,21 +244,28 @@ def time_window(launcher: Path, display: str) -> dict[str, float]:
 # --- the run ----------------------------------------------------------------------------------
 
 
-def measure(launcher: Path, *, runs: int, window: bool, display: str | None) -> dict[str, float]:
-    """Medians over `runs` launches of each kind."""
-    samples: dict[str, list[float]] = {}
+def measure(launchers: dict[str, Path], *, runs: int, display: str | None) -> dict[str, dict[str, float]]:
+    """Medians over `runs` rounds; each round launches every variant in turn (order reversed every
+    other round), so load from anything else on the machine falls on all of them alike."""
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in launchers}
 
-    def add(prefix: str, values: dict[str, float]) -> None:
+    def add(name: str, prefix: str, values: dict[str, float]) -> None:
         for key, value in values.items():
-            samples.setdefault(f"{prefix}{key}", []).append(value)
+            samples[name].setdefault(f"{prefix}{key}", []).append(value)
 
-    time_serve(launcher, model=False)  # one unmeasured launch: page cache warm for both
-    for _ in range(runs):
-        add("no_model_", time_serve(launcher, model=False))
-        add("model_", time_serve(launcher, model=True))
-        if window and display is not None:
-            add("", time_window(launcher, display))
-    return {key: statistics.median(values) for key, values in samples.items()}
+    for launcher in launchers.values():
+        time_serve(launcher, model=False)  # one unmeasured launch each: page cache warm for all
+    order = list(launchers)
+    for round_number in range(runs):
+        for name in order if round_number % 2 == 0 else reversed(order):
+            launcher = launchers[name]
+            add(name, "no_model_", time_serve(launcher, model=False))
+            add(name, "model_", time_serve(launcher, model=True))
+            if display is not None:
+                add(name, "", time_window(launcher, display))
+    return {
+        name: {key: statistics.median(values) for key, values in by_key.items()} for name, by_key in samples.items()
+    }
 
 
 ROWS = (
@@ -321,15 +328,13 @@ def main(argv: list[str] | None = None) -> int:
     for kind, seconds in build_seconds.items():
         sizes[f"{kind} build time"] = f"{seconds:.0f} s"
 
-    window = not args.no_window and shutil.which("Xvfb") is not None
-    columns: dict[str, dict[str, float]] = {}
-    if window:
+    load_before = os.getloadavg()[0]
+    if not args.no_window and shutil.which("Xvfb") is not None:
         with xvfb() as display:
-            for name, launcher in launchers.items():
-                columns[name] = measure(launcher, runs=args.runs, window=True, display=display)
+            columns = measure(launchers, runs=args.runs, display=display)
     else:
-        for name, launcher in launchers.items():
-            columns[name] = measure(launcher, runs=args.runs, window=False, display=None)
+        columns = measure(launchers, runs=args.runs, display=None)
+    sizes["load average before / after"] = f"{load_before:.2f} / {os.getloadavg()[0]:.2f} ({os.cpu_count()} CPUs)"
     print_table(columns, sizes)
     return 0
 

@@ -56,8 +56,24 @@ def test_real_model_answers_open_question(model_client: TestClient) -> None:
     body = response.json()
     assert len(body["message"]["content"]) > 10
     assert body["sources"], "an answer always cites resume entries"
+    deadline = time.monotonic() + 10  # the model thread counts a generation as it winds down
+    while model_client.get("/api/metrics").json()["model"]["generations"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
     metrics = model_client.get("/api/metrics").json()["model"]
     assert metrics["generations"] >= 1 and metrics["tokens_generated"] >= 1
+
+
+def test_visitors_in_turn_keep_the_shared_prefix_cached(model_client: TestClient) -> None:
+    questions = ["What kind of team suits you?", "What are you proud of?", "How do you approach mentoring?"]
+    for number, question in enumerate(questions):
+        response = model_client.post("/api/chat", json={"content": question, "user_id": f"turn{number}"})
+        assert response.status_code == 200
+        deadline = time.monotonic() + 10  # the model thread counts the generation as it winds down
+        while model_client.get("/api/metrics").json()["model"]["generations"] <= number:
+            assert time.monotonic() < deadline, "the model was not used"
+            time.sleep(0.05)
+        model = model_client.get("/api/health").json()["model"]
+        assert model["prefix_in_cache"] is True, (question, model)
 
 
 def test_real_model_streams_an_answer(model_client: TestClient) -> None:

@@ -37,6 +37,7 @@ class EngineState:
     load_seconds: float | None = None
     prefix_tokens: int = 0
     prefix_source: str = ""  # "", "computed" or "restored"
+    prefix_in_cache: bool = False  # the KV cache still starts with the whole prefix
     has_chat_template: bool = False
 
 

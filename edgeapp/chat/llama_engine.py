@@ -78,7 +78,7 @@ class LlamaEngine:
         self._llm: Any = None
         self._fingerprint = ""
         self._chat_template: str | None = None
-        self._pending_prefix: str | None = None
+        self._prefix_tokens: list[int] = []
         self._closed = threading.Event()
 
     # -- public surface (any thread) -------------------------------------------------------
@@ -244,7 +244,8 @@ class LlamaEngine:
             self._save_prefix(path, tokens)
             source = "computed"
         seconds = time.perf_counter() - started
-        self._set_state(prefix_tokens=len(tokens), prefix_source=source)
+        self._prefix_tokens = tokens
+        self._set_state(prefix_tokens=len(tokens), prefix_source=source, prefix_in_cache=True)
         logger.info(
             "prompt prefix ready",
             extra={"tokens": len(tokens), "source": source, "seconds": round(seconds, 3)},
@@ -323,4 +324,11 @@ class LlamaEngine:
             if first is not None:
                 self._stats.first_token_seconds.append(first)
                 del self._stats.first_token_seconds[:-200]
+            self._set_state(prefix_in_cache=self._prefix_cached())
         job.emit(_END)
+
+    def _prefix_cached(self) -> bool:
+        """Whether the KV cache still begins with the whole shared prefix (so no visitor evicted it)."""
+        count = len(self._prefix_tokens)
+        llm = self._llm
+        return bool(count) and llm.n_tokens >= count and list(llm.input_ids[:count]) == self._prefix_tokens

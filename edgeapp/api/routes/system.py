@@ -49,6 +49,7 @@ def health_report(state: AppState) -> tuple[int, dict[str, Any]]:
             "load_seconds": model.load_seconds,
             "prefix_tokens": model.prefix_tokens,
             "prefix_source": model.prefix_source,
+            "prefix_in_cache": model.prefix_in_cache,
             "chat_template": model.has_chat_template,
         },
         "resume": {
