@@ -47,12 +47,13 @@ system-run:
 system-test:
 	@scripts/system-deps.sh test
 
-# The venv is rebuilt only when pyproject.toml changes; pip's cache keeps the compiled
-# llama-cpp-python wheel, and the editable install always runs the current source.
-$(STAMP): pyproject.toml
+# The venv is rebuilt only when pyproject.toml or constraints.txt (the tested versions) change;
+# pip's cache keeps the compiled llama-cpp-python wheel, and the editable install always runs
+# the current source.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev]' -c constraints.txt
 	touch $(STAMP)
 
 $(MODEL): | $(STAMP)

@@ -37,7 +37,9 @@ MODEL = ROOT / "models" / "gemma-3-270m-q4_k_m.gguf"
 
 def build_prompts(settings: Settings) -> tuple[str, list[tuple[str, tuple[str, ...]]]]:
     """The assistant's prefix and the exact prompts (with stop sequences) it sends for QUESTIONS."""
-    assistant = Assistant(load_resume(default_resume_path()), NullEngine(), max_answer_tokens=settings.max_answer_tokens)
+    assistant = Assistant(
+        load_resume(default_resume_path()), NullEngine(), max_answer_tokens=settings.max_answer_tokens
+    )
     prompts = []
     for question in QUESTIONS:
         built = assistant.prompts().build(question, [], assistant.retrieve(question), fits=lambda _text: True)

@@ -31,11 +31,11 @@ def startup(data_dir: Path, *extra: str) -> dict[str, float]:
 def throughput(seconds: int) -> dict[str, float]:
     """Requests/s of /api/resume_data and of the hello-world, one after the other."""
     results: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        with running([str(VENV_BIN / "edgeapp"), "serve", "--port", "0", "--data-dir", tmp, "--no-model"]) as proc:
-            url = read_url(proc)
-            wait_for(f"{url}/api/health")
-            results["resume_data_rps"] = requests_per_second(f"{url}/api/resume_data", seconds=seconds)
+    command = [str(VENV_BIN / "edgeapp"), "serve", "--port", "0", "--no-model", "--data-dir"]
+    with tempfile.TemporaryDirectory() as tmp, running([*command, tmp]) as proc:
+        url = read_url(proc)
+        wait_for(f"{url}/api/health")
+        results["resume_data_rps"] = requests_per_second(f"{url}/api/resume_data", seconds=seconds)
     port = free_port()
     hello = [sys.executable, "-m", "uvicorn", "benchmarks.hello_app:app", "--port", str(port), "--log-level", "warning"]
     with running(hello):

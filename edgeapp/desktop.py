@@ -289,7 +289,7 @@ def seconds_since_process_start() -> float | None:
 
 
 def window_title(state: AppState) -> str:
-    """"<owner> — edgeapp", or just the app's name when the resume has no name."""
+    """ "<owner> — edgeapp", or just the app's name when the resume has no name."""
     resume = state.resume.resume
     name = resume.basics.name if resume is not None and resume.basics is not None else None
     return f"{name} — edgeapp" if name else "edgeapp"

@@ -69,8 +69,7 @@ def launch_kiosk_browser(url: str) -> None:
     browser = find_browser()
     if browser is None:
         logger.error(
-            "no Chromium found for the kiosk: install `chromium` (or `chromium-browser`) "
-            "or open the URL yourself",
+            "no Chromium found for the kiosk: install `chromium` (or `chromium-browser`) or open the URL yourself",
             extra={"url": url},
         )
         return

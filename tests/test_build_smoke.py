@@ -91,6 +91,34 @@ def test_build_writes_an_example_config_naming_every_setting(launcher: Path) -> 
         assert f"# {setting}=" in example
 
 
+@pytest.mark.build
+@pytest.mark.timeout(1800)
+def test_built_app_reads_the_owners_config_file_and_environment(launcher: Path, tmp_path: Path) -> None:
+    samples = ROOT / "edgeapp" / "resume" / "samples"
+    own_pdf = tmp_path / "my-resume.pdf"
+    shutil.copy(samples / "sample-resume.pdf", own_pdf)
+    config = tmp_path / "config" / "edgeapp" / "edgeapp.env"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"RESUME_DATA={samples / 'alt.resume.json'}\nRESUME_FILE={tmp_path / 'not-this.pdf'}\n")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("EDGEAPP_")}
+    env.update({"XDG_CONFIG_HOME": str(tmp_path / "config"), "RESUME_FILE": str(own_pdf), "LOG_LEVEL": "WARNING"})
+    command = [str(launcher), "serve", "--port", "0", "--no-model", "--data-dir", str(tmp_path / "data")]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=tmp_path
+    )
+    try:
+        assert process.stdout is not None
+        url = re.search(r"(http://\S+)", process.stdout.readline())
+        assert url, "no URL printed"
+        _wait_ready(url.group(1), process, model=False)
+        resume = json.loads(_request(f"{url.group(1)}/api/resume_data")[2])
+        file_name = json.loads(_request(f"{url.group(1)}/api/resume_file_name")[2])
+    finally:
+        _stop(process)
+    assert resume["personal_info"]["name"] == "Tomás Ferreira"  # from the per-user edgeapp.env
+    assert file_name == {"file_name": "my-resume.pdf"}  # the environment wins over the file
+
+
 # --- the server, offline -----------------------------------------------------------------------
 
 
@@ -168,7 +196,9 @@ def _start(launcher: Path, data_dir: Path, home: Path, log: Path) -> tuple[subpr
     return process, match.group(1)
 
 
-def _wait_ready(url: str, process: subprocess.Popen[str], timeout: float = 300) -> tuple[int, dict[str, Any]]:
+def _wait_ready(
+    url: str, process: subprocess.Popen[str], *, model: bool = True, timeout: float = 300
+) -> tuple[int, dict[str, Any]]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -176,7 +206,7 @@ def _wait_ready(url: str, process: subprocess.Popen[str], timeout: float = 300) 
         try:
             status, _, body = _request(f"{url}/api/health")
             health = json.loads(body)
-            if status == 200 and health["model"]["status"] == "ready":
+            if status == 200 and (health["model"]["status"] == "ready" or not model):
                 return status, health
         except OSError:
             pass

@@ -15,9 +15,7 @@ SHARED = Path("/work/shared/jsonresume")
 CONFORMANCE = SHARED / "conformance"
 
 if not CONFORMANCE.is_dir():
-    pytest.skip(
-        f"JSON Resume conformance fixtures not found at {CONFORMANCE}", allow_module_level=True
-    )
+    pytest.skip(f"JSON Resume conformance fixtures not found at {CONFORMANCE}", allow_module_level=True)
 
 
 def _cases(*, valid: bool) -> list[Any]:
@@ -36,11 +34,7 @@ def _cases(*, valid: bool) -> list[Any]:
 
 def _date_cases(*, valid: bool) -> list[Any]:
     dates = json.loads((CONFORMANCE / "dates.json").read_text(encoding="utf-8"))
-    return [
-        pytest.param(text, id=f"dates:{key}")
-        for key, text in dates.items()
-        if (key != "invalid") == valid
-    ]
+    return [pytest.param(text, id=f"dates:{key}") for key, text in dates.items() if (key != "invalid") == valid]
 
 
 def _offending_path(fragment: Any) -> str:

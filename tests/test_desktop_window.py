@@ -191,9 +191,7 @@ def test_window_with_the_real_model_loads_it_after_showing(xvfb: str, launcher: 
 
 
 @pytest.mark.gui
-def test_second_launch_reports_the_running_app_and_starts_no_server(
-    xvfb: str, launcher: Any, tmp_path: Path
-) -> None:
+def test_second_launch_reports_the_running_app_and_starts_no_server(xvfb: str, launcher: Any, tmp_path: Path) -> None:
     first = launcher("--no-model", display=xvfb, name="first")
     report = first.report()
     second = launcher("--no-model", display=xvfb, name="second")

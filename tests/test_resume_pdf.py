@@ -25,9 +25,7 @@ def _pdftotext(pdf: bytes, tmp_path: Path) -> str:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     path = tmp_path / "resume.pdf"
     path.write_bytes(pdf)
-    result = subprocess.run(
-        [tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, timeout=60
-    )
+    result = subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, timeout=60)
     return " ".join(result.stdout.decode("utf-8").split())
 
 
@@ -67,8 +65,7 @@ def test_pdf_spans_several_pages_when_long(tmp_path: Path) -> None:
         {
             "basics": {"name": "Long Story"},
             "work": [
-                {"name": f"Company {i}", "position": "Engineer", "highlights": ["x " * 200] * 3}
-                for i in range(12)
+                {"name": f"Company {i}", "position": "Engineer", "highlights": ["x " * 200] * 3} for i in range(12)
             ],
         }
     )

@@ -40,9 +40,7 @@ def test_sample_owner_knows_some_languages_and_not_others() -> None:
 
 
 def test_sample_uses_only_reserved_example_domains() -> None:
-    text = default_resume_path().read_text(encoding="utf-8") + alt_resume_path().read_text(
-        encoding="utf-8"
-    )
+    text = default_resume_path().read_text(encoding="utf-8") + alt_resume_path().read_text(encoding="utf-8")
     hosts = set(re.findall(r"https?://([^/\"]+)", text)) | set(re.findall(r"@([\w.-]+)", text))
     hosts.discard("raw.githubusercontent.com")  # the JSON Resume schema's own address
     assert hosts

@@ -232,9 +232,7 @@ class Layout:
         """Write `text · Page n of N` centred at the bottom of every page."""
         total = len(self.pages)
         for number, page in enumerate(self.pages, start=1):
-            label = to_winansi(
-                " · ".join(part for part in (text, f"Page {number} of {total}") if part)
-            )
+            label = to_winansi(" · ".join(part for part in (text, f"Page {number} of {total}") if part))
             x = (PAGE_WIDTH - REGULAR.width(label, 8.0)) / 2
             page.append(_text_op(x, FOOTER_Y, label, REGULAR, 8.0, MUTED_COLOUR))
 
@@ -255,8 +253,7 @@ def serialise(pages: list[list[bytes]], title: str) -> bytes:
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(pages)),
         *(
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>"
-            % font.base_font.encode()
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>" % font.base_font.encode()
             for font in FONTS
         ),
         b"<< /Title %s /Producer (edgeapp) >>" % _text_string(title),

@@ -21,21 +21,15 @@ class ResumeData(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    personal_info: JsonObject = Field(
-        description="`basics` with `path`; each profile carries `path` too"
-    )
+    personal_info: JsonObject = Field(description="`basics` with `path`; each profile carries `path` too")
     experience: list[JsonObject] = Field(default_factory=list, description="`work` entries")
     projects: list[JsonObject] = Field(default_factory=list, description="`projects` entries")
     skills: list[JsonObject] = Field(default_factory=list, description="`skills` entries")
     education: list[JsonObject] = Field(default_factory=list, description="`education` entries")
     volunteer: list[JsonObject] = Field(default_factory=list, description="`volunteer` entries")
     awards: list[JsonObject] = Field(default_factory=list, description="`awards` entries")
-    certificates: list[JsonObject] = Field(
-        default_factory=list, description="`certificates` entries"
-    )
-    publications: list[JsonObject] = Field(
-        default_factory=list, description="`publications` entries"
-    )
+    certificates: list[JsonObject] = Field(default_factory=list, description="`certificates` entries")
+    publications: list[JsonObject] = Field(default_factory=list, description="`publications` entries")
     languages: list[JsonObject] = Field(default_factory=list, description="`languages` entries")
     interests: list[JsonObject] = Field(default_factory=list, description="`interests` entries")
     references: list[JsonObject] = Field(default_factory=list, description="`references` entries")

@@ -139,9 +139,7 @@ class PartialDate:
         return self._text
 
     @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source_type: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(cls, source_type: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         """Validate from a JSON string only (never a number) and serialise back to the same text."""
         return core_schema.no_info_wrap_validator_function(
             _validate_date,
@@ -152,18 +150,14 @@ class PartialDate:
         )
 
 
-def _validate_date(
-    value: Any, validate_text: core_schema.ValidatorFunctionWrapHandler
-) -> PartialDate:
+def _validate_date(value: Any, validate_text: core_schema.ValidatorFunctionWrapHandler) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
     text = validate_text(value)
     try:
         return PartialDate.parse(text)
     except ValueError:
-        raise PydanticCustomError(
-            "partial_date", DATE_FORMAT_REASON + ", not '{text}'", {"text": text}
-        ) from None
+        raise PydanticCustomError("partial_date", DATE_FORMAT_REASON + ", not '{text}'", {"text": text}) from None
 
 
 def months_between(start: PartialDate, end: PartialDate | None, *, today: dt.date) -> int:

@@ -120,9 +120,7 @@ def _basics_entries(basics: Basics) -> Iterator[Entry | None]:
     contacts = (("email", "Email", basics.email), ("phone", "Phone", basics.phone))
     for key, label, value in (*contacts, ("url", "Website", basics.url)):
         if value:
-            yield _entry(
-                f"basics.{key}", "basics", f"{label}: {value}", [value], [f"{label}: {value}."]
-            )
+            yield _entry(f"basics.{key}", "basics", f"{label}: {value}", [value], [f"{label}: {value}."])
     location = basics.location
     if location is not None:
         place = _join([location.city, location.region, location.country_code])
@@ -336,7 +334,5 @@ def build_entries(resume: Resume) -> list[Entry]:
         candidates.extend(_basics_entries(resume.basics))
     for section, build in _SECTION_BUILDERS:
         items: list[ResumeModel] = getattr(resume, section) or []
-        candidates.extend(
-            build(f"{section}[{index}]", item) for index, item in enumerate(items) if item.to_json()
-        )
+        candidates.extend(build(f"{section}[{index}]", item) for index, item in enumerate(items) if item.to_json())
     return [entry for entry in candidates if entry is not None]

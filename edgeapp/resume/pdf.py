@@ -119,10 +119,7 @@ def _header(layout: Layout, basics: Basics) -> None:
     contacts = _join([basics.email, basics.phone, basics.url, place], "  ·  ")
     if contacts:
         layout.paragraph(contacts, size=9.0, rgb=MUTED_COLOUR)
-    profiles = [
-        _join([profile.network, profile.url or profile.username], ": ")
-        for profile in basics.profiles or []
-    ]
+    profiles = [_join([profile.network, profile.url or profile.username], ": ") for profile in basics.profiles or []]
     if any(profiles):
         layout.paragraph(_join(profiles, "  ·  "), size=9.0, rgb=MUTED_COLOUR)
     if basics.summary:
@@ -211,14 +208,8 @@ def _other_sections(resume: Resume) -> list[tuple[str, list[Block]]]:
         )
         for item in resume.publications or []
     ]
-    languages = [
-        _labelled(item.language or "Language", item.fluency or "")
-        for item in resume.languages or []
-    ]
-    interests = [
-        _labelled(item.name or "Interest", ", ".join(item.keywords or []))
-        for item in resume.interests or []
-    ]
+    languages = [_labelled(item.language or "Language", item.fluency or "") for item in resume.languages or []]
+    interests = [_labelled(item.name or "Interest", ", ".join(item.keywords or [])) for item in resume.interests or []]
     references = [_reference(item.name, item.reference) for item in resume.references or []]
     return [
         ("Awards", awards),
