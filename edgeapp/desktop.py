@@ -348,6 +348,7 @@ class DesktopWindow:
                 gui="qt",
                 private_mode=self.kiosk,
                 storage_path=None if self.kiosk else str(self.state.settings.data_dir / "webview"),
+                icon=str(Path(__file__).resolve().parent / "assets" / "edgeapp.png"),
                 debug=False,
             )
         except Exception as exc:  # pywebview raises its own exception type when no GUI starts
