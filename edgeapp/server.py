@@ -17,7 +17,9 @@ class PortBusy(OSError):
 def bind_socket(host: str, port: int) -> socket.socket:
     """Bind and listen first, so a busy port is a clear error before anything else starts."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto=IPPROTO_TCP: asyncio only turns on TCP_NODELAY for sockets that say they are TCP;
+    # without it, small responses wait on delayed ACKs (about 6x fewer requests/s).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
