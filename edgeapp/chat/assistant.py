@@ -144,7 +144,6 @@ class Assistant:
         prompt = self.prompts().build(
             question,
             history_window(history, self.history_turns),
-            entries,
             fits=lambda text: self.engine.count_tokens(text) <= budget,
         )
         if prompt is None:

@@ -216,7 +216,8 @@ class FactBase:
         blob = " ".join(all_strings(view.raw)).lower()
         self._resume_text = blob
         self.resume_terms = {term.lower() for item in [*view.skills, *view.projects] for term in item.keywords}
-        self.known_words = (
+        # Frozen, so typo corrections are cached per word across questions.
+        self.known_words = frozenset(
             set(re.findall(r"[a-z][a-z+#]{4,}", blob))
             | INTENT_WORDS
             | COMMON_WORDS

@@ -29,7 +29,15 @@ def _phrase_re(phrase: str) -> re.Pattern[str]:
 
 def contains_phrase(text: str, phrase: str) -> bool:
     """Whether lower-case `text` contains `phrase` as whole words."""
-    return bool(phrase) and _phrase_re(phrase.lower()).search(text) is not None
+    needle = phrase.lower()
+    # The plain substring test rules out almost every phrase before the (slower) regex runs.
+    return bool(needle) and needle in text and _phrase_re(needle).search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _correct(word: str, known: frozenset[str]) -> str:
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.8)
+    return close[0] if close else word
 
 
 class Question:
@@ -38,13 +46,12 @@ class Question:
     def __init__(self, text: str, known_words: Iterable[str] = ()) -> None:
         self.original = text.strip()
         self.words_as_written = tokens(self.original)
-        known = set(known_words)
+        known = known_words if isinstance(known_words, frozenset) else frozenset(known_words)
         corrected = []
         for word in (w.lower() for w in self.words_as_written):
             if len(word) >= 5 and known and word not in known:
                 # Only words of five letters or more: short ones have too many near neighbours.
-                close = difflib.get_close_matches(word, known, n=1, cutoff=0.8)
-                corrected.append(close[0] if close else word)
+                corrected.append(_correct(word, known))
             else:
                 corrected.append(word)
         self.words = corrected

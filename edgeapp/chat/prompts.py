@@ -1,5 +1,5 @@
-"""Prompts for the model: a fixed prefix (instructions + the whole resume), then per question the
-relevant entries, recent history and the question — as a completion or through a chat template.
+"""Prompts for the model: a fixed prefix (instructions + the whole resume), then per question only
+the recent history and the question, as a completion or through a chat template.
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from edgeapp.chat.events import Turn
 from edgeapp.chat.resume_view import Item, ResumeView, Role, display_range
-from edgeapp.resume.entries import Entry
 
 logger = logging.getLogger(__name__)
 
 COMPLETION_STOPS = ("\nQ:", "\n\n", "\nA:", "Q:", "===")
 TEMPLATE_STOPS = ("<end_of_turn>", "<|im_end|>", "<|eot_id|>", "<|end|>", "</s>", "<|endoftext|>")
 _MAX_HISTORY_CHARS = 600
-_MAX_NOTE_CHARS = 700
 
 
 def _role_line(role: Role) -> str:
@@ -236,48 +234,37 @@ class PromptBuilder:
         )
         return text
 
-    def build(
-        self,
-        question: str,
-        history: Sequence[Turn],
-        entries: Sequence[Entry],
-        *,
-        fits: Callable[[str], bool],
-    ) -> Prompt | None:
-        """The prompt for `question`, dropping old history, then notes, then the last exchange,
-        then question text until `fits` accepts it; None when even the bare question does not fit."""
+    def build(self, question: str, history: Sequence[Turn], *, fits: Callable[[str], bool]) -> Prompt | None:
+        """The prompt for `question`, dropping old history, then the last exchange, then question
+        text until `fits` accepts it; None when even the bare question does not fit.
+
+        The whole resume is already in the cached prefix, so nothing question-specific is added
+        before the question: every extra token here is paid on each question (about 2.5 ms each).
+        """
         turns = [
             Turn(t.role, third_person(t.content, self.view) if t.role == "user" else t.content)
             for t in _clean_history(history)
         ]
-        notes = [entry.text[:_MAX_NOTE_CHARS] for entry in entries]
         text = third_person(question.strip(), self.view)
         while True:
-            prompt = self._compose(text, turns, notes)
+            prompt = self._compose(text, turns)
             if prompt is not None and fits(prompt.text):
                 return prompt
-            # The whole resume is in the prefix already, so the notes go before the last
-            # exchange, which a follow-up question may need.
-            if len(turns) > 2:
+            if turns:
                 turns = turns[2:]
-            elif notes:
-                notes = notes[:-1]
-            elif turns:
-                turns = []
             elif len(text) > 40:
                 text = text[: len(text) * 2 // 3]
             else:
                 return None
 
-    def _compose(self, question: str, turns: list[Turn], notes: list[str]) -> Prompt | None:
-        note = ("Relevant resume entries: " + " | ".join(notes) + "\n") if notes else ""
+    def _compose(self, question: str, turns: list[Turn]) -> Prompt | None:
         if self._template is None:
             history = "".join(
                 f"Q: {turns[i].content}\nA: {turns[i + 1].content}\n\n" for i in range(0, len(turns) - 1, 2)
             )
-            return Prompt(f"{self._prefix}{history}{note}Q: {question}\nA:", COMPLETION_STOPS)
+            return Prompt(f"{self._prefix}{history}Q: {question}\nA:", COMPLETION_STOPS)
         try:
-            rendered = self._render([*turns, Turn("user", f"{note}{question}")])
+            rendered = self._render([*turns, Turn("user", question)])
         except (TemplateError, TypeError, ValueError, AttributeError) as error:
             logger.warning("chat template failed: %s", error)
             return None
