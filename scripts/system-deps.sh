@@ -3,7 +3,7 @@
 # Usage: scripts/system-deps.sh run|test
 set -euo pipefail
 run_pkgs="xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libxkbfile1 libfontconfig1 fonts-dejavu-core"
-test_pkgs="$run_pkgs chromium imagemagick poppler-utils zbar-tools binutils util-linux iproute2 npm"
+test_pkgs="$run_pkgs chromium imagemagick poppler-utils zbar-tools binutils util-linux iproute2"
 case "${1:-test}" in
   run) wanted=$run_pkgs ;;
   bench) wanted="$test_pkgs wrk" ;;

@@ -69,6 +69,7 @@ class Assistant:
         self.index = ResumeIndex(self.entries)
         self.facts = FactFinder(self.view)
         self._builder: PromptBuilder | None = None
+        self._prefix_count: tuple[str, int] | None = None
         self._builder_template: str | None = None
         probe = self.prompts()
         self.lexicon = ResumeLexicon(
@@ -90,6 +91,15 @@ class Assistant:
     def prefix(self) -> str:
         """The fixed prompt prefix (instructions + resume) every prompt starts with."""
         return self.prompts().prefix()
+
+    def _count_prompt_tokens(self, text: str) -> int:
+        """Tokens of a prompt, counting the shared prefix once (tokenizing it costs ~5 ms)."""
+        prefix = self.prefix()
+        if not text.startswith(prefix):
+            return self.engine.count_tokens(text)
+        if self._prefix_count is None or self._prefix_count[0] != prefix:
+            self._prefix_count = (prefix, self.engine.count_tokens(prefix))
+        return self._prefix_count[1] + self.engine.count_tokens(text[len(prefix) :])
 
     def retrieve(self, question: str, k: int | None = None) -> list[Entry]:
         """The resume entries most relevant to `question`."""
@@ -144,7 +154,7 @@ class Assistant:
         prompt = self.prompts().build(
             question,
             history_window(history, self.history_turns),
-            fits=lambda text: self.engine.count_tokens(text) <= budget,
+            fits=lambda text: self._count_prompt_tokens(text) <= budget,
         )
         if prompt is None:
             logger.warning("question does not fit the model context; answering from data")

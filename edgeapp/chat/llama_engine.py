@@ -79,6 +79,7 @@ class LlamaEngine:
         self._fingerprint = ""
         self._chat_template: str | None = None
         self._prefix_tokens: list[int] = []
+        self._prefix_text = ""
         self._closed = threading.Event()
 
     # -- public surface (any thread) -------------------------------------------------------
@@ -245,6 +246,7 @@ class LlamaEngine:
             source = "computed"
         seconds = time.perf_counter() - started
         self._prefix_tokens = tokens
+        self._prefix_text = text
         self._set_state(prefix_tokens=len(tokens), prefix_source=source, prefix_in_cache=True)
         logger.info(
             "prompt prefix ready",
@@ -298,7 +300,7 @@ class LlamaEngine:
         count = 0
         try:
             for chunk in self._llm.create_completion(
-                request.prompt,
+                self._prompt_tokens(request.prompt),
                 max_tokens=request.max_tokens,
                 stop=list(request.stop),
                 temperature=request.temperature,
@@ -328,6 +330,15 @@ class LlamaEngine:
                 del self._stats.first_token_seconds[:-200]
             self._set_state(prefix_in_cache=self._prefix_cached())
         job.emit(_END)
+
+    def _prompt_tokens(self, prompt: str) -> list[int]:
+        """Tokens of `prompt`, reusing the cached prefix's tokens rather than tokenizing it again
+        (~5 ms a question), which also keeps the prefix's tokens identical for KV-cache reuse."""
+        llm = self._llm
+        if self._prefix_text and prompt.startswith(self._prefix_text):
+            suffix = prompt[len(self._prefix_text) :]
+            return [*self._prefix_tokens, *llm.tokenize(suffix.encode("utf-8"), add_bos=False, special=True)]
+        return list(llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
 
     def _prefix_cached(self) -> bool:
         """Whether the KV cache still begins with the whole shared prefix (so no visitor evicted it)."""
