@@ -38,18 +38,19 @@ def _configured_pdf(state: AppState) -> Path | None:
     return None
 
 
-def _check_file(path: Path) -> str | None:
+def _check_file(path: Path) -> PdfStatus | None:
+    """Why `path` cannot be served as the resume PDF, or None when it can."""
     try:
         info = os.stat(path)
     except OSError:
-        return f"resume PDF {path} not found"
+        return PdfStatus("missing", f"resume PDF {path} not found", None)
     if not stat.S_ISREG(info.st_mode):
-        return f"resume PDF {path} is not a regular file"
+        return PdfStatus("invalid", f"resume PDF {path} is not a regular file", None)
     if info.st_size > MAX_PDF_BYTES:
-        return f"resume PDF {path} is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB"
+        return PdfStatus("invalid", f"resume PDF {path} is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB", None)
     with path.open("rb") as handle:
         if handle.read(5) != b"%PDF-":
-            return f"resume PDF {path} is not a PDF file"
+            return PdfStatus("invalid", f"resume PDF {path} is not a PDF file", None)
     return None
 
 
@@ -57,10 +58,7 @@ def pdf_status(state: AppState) -> PdfStatus:
     """Describe the PDF without reading it whole (for health and the file-name route)."""
     path = _configured_pdf(state)
     if path is not None:
-        problem = _check_file(path)
-        if problem:
-            return PdfStatus("missing" if "not found" in problem else "invalid", problem, None)
-        return PdfStatus("ok", str(path.name), clean_file_name(path.name))
+        return _check_file(path) or PdfStatus("ok", str(path.name), clean_file_name(path.name))
     resume = state.resume.resume
     if resume is None:
         return PdfStatus("missing", "no resume to render a PDF from", None)
