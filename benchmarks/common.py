@@ -20,15 +20,16 @@ VENV_BIN = Path(sys.executable).parent
 
 
 @contextmanager
-def running(command: Sequence[str], *, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
-    """Run a server command; SIGTERM (then SIGKILL) it afterwards."""
+def running(
+    command: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path = ROOT, exact_env: bool = False
+) -> Iterator[subprocess.Popen[str]]:
+    """Run a server command; SIGTERM (SIGKILL after 20 s) it afterwards.
+
+    `env` is added to this environment (with quiet logs), or used as it is with `exact_env`.
+    """
+    child_env = dict(env or {}) if exact_env else {**os.environ, "LOG_LEVEL": "WARNING", **(env or {})}
     process = subprocess.Popen(
-        list(command),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "LOG_LEVEL": "WARNING", **(env or {})},
-        cwd=ROOT,
+        list(command), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=child_env, cwd=cwd
     )
     try:
         yield process
@@ -36,7 +37,7 @@ def running(command: Sequence[str], *, env: dict[str, str] | None = None) -> Ite
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()

@@ -16,7 +16,6 @@ import importlib.metadata
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -24,9 +23,11 @@ import sysconfig
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
+
+from benchmarks.common import running
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
@@ -131,24 +132,11 @@ def isolated_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@contextmanager
-def launched(command: Sequence[str], *, env: dict[str, str], cwd: Path) -> Iterator[subprocess.Popen[str]]:
-    """Start a launcher; SIGTERM it (SIGKILL after 20 s) on exit."""
-    process = subprocess.Popen(
-        list(command), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=cwd
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+def launched(
+    command: Sequence[str], *, env: dict[str, str], cwd: Path
+) -> AbstractContextManager[subprocess.Popen[str]]:
+    """Start a launcher with exactly `env`; SIGTERM it (SIGKILL after 20 s) on exit."""
+    return running(command, env=env, cwd=cwd, exact_env=True)
 
 
 def _get(url: str) -> tuple[int, bytes]:

@@ -19,7 +19,7 @@ from typing import Any, Literal, TextIO
 from edgeapp.chat.assistant import Assistant
 from edgeapp.chat.engine import Engine, EngineStatus
 from edgeapp.chat.events import FinalEvent, ReplaceEvent, Source
-from edgeapp.chat.vocab import AMBIGUOUS_TECH_WORDS, ORGANISATIONS, TECHNOLOGIES
+from edgeapp.chat.vocab import AMBIGUOUS_TECH_WORDS, MONTHS, ORGANISATIONS, TECHNOLOGIES
 from edgeapp.config import Settings
 from edgeapp.errors import InvalidRequest
 from edgeapp.resume.loader import alt_resume_path, default_resume_path, load_resume
@@ -30,20 +30,7 @@ logger = logging.getLogger(__name__)
 QuestionKind = Literal["fact", "absent", "open"]
 ABSENT_MARKERS = ("doesn't", "does not", "isn't listed", "is not listed", "not in the resume")
 _BUNDLED_RESUMES = {"sample": default_resume_path, "alt": alt_resume_path}
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+_MONTHS = MONTHS
 
 
 @dataclass(frozen=True)
