@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check edgeapp tests benchmarks
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy edgeapp
+	$(VENV)/bin/mypy edgeapp tests benchmarks
 
 pytest: $(STAMP) $(MODEL)
 	$(PY) -m pytest

@@ -39,7 +39,7 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
     """Settings for a test: no config files, a temporary data dir, the model off unless asked."""
     values: dict[str, Any] = {"data_dir": data_dir, "model_enabled": False}
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @contextmanager

@@ -68,7 +68,7 @@ def test_telemetry_rejects_bad_body_and_writes_nothing(client: TestClient, setti
         {"user_id": "v1", "offset": -1},
     ],
 )
-def test_history_rejects_bad_query(client: TestClient, params: dict[str, object]) -> None:
+def test_history_rejects_bad_query(client: TestClient, params: dict[str, str | int]) -> None:
     response = client.get("/api/chat/history", params=params)
     assert response.status_code == 422
     assert response.json()["error"]["type"] == "invalid_request"

@@ -16,7 +16,7 @@ def test_every_setting_is_documented() -> None:
 
 def test_allowed_origins_is_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALLOWED_ORIGINS", "http://localhost:5173, http://127.0.0.1:3000/")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.allowed_origins == ["http://localhost:5173", "http://127.0.0.1:3000"]
 
 
@@ -27,7 +27,7 @@ def test_environment_names_match_the_docs(monkeypatch: pytest.MonkeyPatch, tmp_p
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LOG_LEVEL", "DEBUG")
     monkeypatch.setenv("PORT", "9000")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.resume_file == tmp_path / "cv.pdf"
     assert settings.resume_data == tmp_path / "cv.json"
     assert settings.model_path == tmp_path / "m.gguf"
@@ -39,7 +39,7 @@ def test_environment_names_match_the_docs(monkeypatch: pytest.MonkeyPatch, tmp_p
 def test_env_file_is_read(tmp_path: Path) -> None:
     env_file = tmp_path / "edgeapp.env"
     env_file.write_text("KIOSK=true\nKIOSK_IDLE_SECONDS=30\n")
-    settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
+    settings = Settings(_env_file=env_file)
     assert settings.kiosk is True
     assert settings.kiosk_idle_seconds == 30
 
@@ -47,7 +47,7 @@ def test_env_file_is_read(tmp_path: Path) -> None:
 def test_bad_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOG_LEVEL", "LOUD")
     with pytest.raises(ValueError, match="log_level"):
-        Settings(_env_file=None)  # type: ignore[call-arg]
+        Settings(_env_file=None)
 
 
 def test_importing_the_app_builds_no_settings() -> None:
