@@ -66,7 +66,7 @@ class Assistant:
         self._special_tokens = (bos_token, eos_token)
         self.view = build_view(resume)
         self.entries: list[Entry] = build_entries(resume)
-        self.index = ResumeIndex(self.entries)
+        self.index = ResumeIndex(self.entries, ignore=self.view.name.split())
         self.facts = FactFinder(self.view)
         self._builder: PromptBuilder | None = None
         self._prefix_count: tuple[str, int] | None = None
@@ -119,7 +119,10 @@ class Assistant:
             offer = self.facts.answer("summary", today=self._today())
             base = "The resume doesn't say."
             return f"{base} {offer.text}" if offer else base
-        parts = [f"{e.title}: {e.snippet.rstrip('.')}." for e in entries]
+        parts = [
+            f"{e.title.rstrip('.')}." if e.snippet.rstrip(".") in e.title else f"{e.title}: {e.snippet.rstrip('.')}."
+            for e in entries
+        ]
         return "Here is what the resume says: " + " ".join(parts)
 
     async def respond(self, question: str, history: Sequence[Turn] = ()) -> AsyncIterator[AnswerEvent]:

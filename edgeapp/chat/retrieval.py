@@ -170,8 +170,14 @@ def terms(text: str) -> list[str]:
 class ResumeIndex:
     """BM25 over resume entries (section name, title and text), with cheap typo tolerance."""
 
-    def __init__(self, entries: Sequence[Entry], *, k1: float = 1.4, b: float = 0.75) -> None:
+    def __init__(
+        self, entries: Sequence[Entry], *, ignore: Sequence[str] = (), k1: float = 1.4, b: float = 0.75
+    ) -> None:
         self.entries = list(entries)
+        # The owner's name says nothing about relevance (every entry is about them), yet it is
+        # written into the email and profile entries, which would then answer any question
+        # that names the owner.
+        self._ignore = {term for word in ignore for term in terms(word)}
         self._k1 = k1
         self._b = b
         self._docs = [Counter(terms(f"{e.section} {e.title} {e.text}")) for e in self.entries]
@@ -189,6 +195,8 @@ class ResumeIndex:
     def _query_terms(self, question: str) -> list[str]:
         found = []
         for term in terms(question):
+            if term in self._ignore:
+                continue
             if term in self._idf:
                 found.append(term)
             elif len(term) >= 5:
