@@ -191,11 +191,11 @@ def time_serve(launcher: Path, *, model: bool) -> dict[str, float]:
 
 
 @contextmanager
-def xvfb() -> Iterator[str]:
-    """A private X server on a display it picks itself."""
+def xvfb(width: int = 1280, height: int = 800) -> Iterator[str]:
+    """A private X server on a display number Xvfb picks itself; stopped on exit."""
     read_fd, write_fd = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
         pass_fds=(write_fd,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

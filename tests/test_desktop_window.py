@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from benchmarks.startup import xvfb as start_xvfb
 from tests.helpers import ROOT, require_model
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -67,21 +68,8 @@ def xvfb() -> Iterator[str]:
     """A private X server on a display number Xvfb picks itself; killed after the test."""
     if shutil.which("Xvfb") is None:
         pytest.fail("Xvfb is not installed (Debian: apt install xvfb)")
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as numbers:
-        display = f":{numbers.readline().strip()}"
-    try:
+    with start_xvfb(*SCREEN) as display:
         yield display
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture
