@@ -121,7 +121,13 @@ def decode_qr(png: Path) -> list[str]:
 
 # An axe-style audit run inside the page: names, alt text, headings, landmarks and text contrast.
 AUDIT_JS = r"""
-() => {
+async () => {
+  // Colours mid-transition (a button turning primary, a hover fading) are not what a visitor
+  // reads: let every running CSS transition and animation settle first.
+  const settling = document.getAnimations()
+    .filter((a) => a.effect && a.effect.getTiming().iterations !== Infinity)
+    .map((a) => a.finished.catch(() => null));
+  await Promise.all(settling);
   const problems = [];
   const hiddenByAncestor = (el) => {
     for (let node = el; node && node !== document.documentElement; node = node.parentElement) {
