@@ -66,16 +66,20 @@ def pdf_status(state: AppState) -> PdfStatus:
     return PdfStatus("generated", "rendered from the resume data", clean_file_name(f"{name} Resume"))
 
 
-def pdf_bytes(state: AppState) -> bytes | None:
-    """The PDF's content, or None when there is none to serve."""
+def pdf_download(state: AppState) -> tuple[bytes, str] | PdfStatus:
+    """The PDF's content and download name, or the status saying why there is none."""
+    status = pdf_status(state)
+    if status.file_name is None:
+        return status
     path = _configured_pdf(state)
     if path is not None:
-        if _check_file(path):
-            return None
-        return path.read_bytes()
+        try:
+            return path.read_bytes(), status.file_name
+        except OSError as exc:  # removed or made unreadable since it was checked
+            return PdfStatus("missing", f"resume PDF {path} could not be read: {exc.strerror}", None)
     resume = state.resume.resume
     if resume is None:
-        return None
-    if "generated" not in state.pdf_cache:
-        state.pdf_cache["generated"] = render_pdf(resume)
-    return state.pdf_cache["generated"]
+        return status
+    if state.generated_pdf is None:
+        state.generated_pdf = render_pdf(resume)
+    return state.generated_pdf, status.file_name

@@ -41,4 +41,4 @@ class AppState:
     telemetry_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(120))
     pin_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(5))
     on_kiosk_exit: Callable[[], None] | None = None
-    pdf_cache: dict[str, bytes] = field(default_factory=dict)
+    generated_pdf: bytes | None = None  # rendered once, on the first download

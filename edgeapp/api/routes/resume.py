@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from edgeapp.api.deps import StateDep
 from edgeapp.api.schemas import FileNameResponse
-from edgeapp.documents import pdf_bytes, pdf_status
+from edgeapp.documents import PdfStatus, pdf_download, pdf_status
 from edgeapp.errors import NotFound
 from edgeapp.resume.data import to_resume_data
 
@@ -29,14 +29,14 @@ def get_resume_data(state: StateDep) -> Response:
 @router.get("/resume", response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
 async def download_resume(state: StateDep) -> Response:
     """The resume PDF as an attachment; 404 when there is none."""
-    status = pdf_status(state)
-    content = await run_in_threadpool(pdf_bytes, state)
-    if content is None or status.file_name is None:
-        raise NotFound(f"no resume PDF: {status.detail}")
+    download = await run_in_threadpool(pdf_download, state)
+    if isinstance(download, PdfStatus):
+        raise NotFound(f"no resume PDF: {download.detail}")
+    content, file_name = download
     return Response(
         content,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{status.file_name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
     )
 
 
