@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine as SQLEngine
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
-from sqlmodel import Field, Session, SQLModel, create_engine
+from sqlmodel import Field, SQLModel, create_engine
 
 logger = logging.getLogger(__name__)
 
@@ -126,15 +125,3 @@ def migrate(engine: SQLEngine) -> None:
             MIGRATIONS[version - 1](conn)
             conn.execute(text(f"PRAGMA user_version = {version}"))
         logger.info("database migrated", extra={"schema_version": version})
-
-
-@contextmanager
-def session_scope(engine: SQLEngine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
