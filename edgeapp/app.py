@@ -17,6 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 
 from edgeapp import __version__
+from edgeapp.api.rate_limits import RateLimits
 from edgeapp.api.routes import api_router
 from edgeapp.chat.assistant import Assistant
 from edgeapp.chat.engine import Engine, NullEngine
@@ -24,7 +25,6 @@ from edgeapp.config import Settings, frontend_dir
 from edgeapp.db import create_db_engine
 from edgeapp.errors import EdgeAppError, ResumeInvalid, describe_validation_error
 from edgeapp.metrics import RequestMetrics
-from edgeapp.middleware.rate_limit import RateLimiter
 from edgeapp.middleware.request_log import RequestLogMiddleware
 from edgeapp.middleware.security import (
     BodyLimitMiddleware,
@@ -100,8 +100,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
         assistant=assistant,
         csrf_token=secrets.token_urlsafe(32),
         metrics=metrics,
-        chat_limiter=RateLimiter(settings.chat_rate_per_minute),
-        telemetry_limiter=RateLimiter(settings.telemetry_rate_per_minute),
+        limits=RateLimits.from_settings(settings),
     )
 
     @asynccontextmanager

@@ -76,7 +76,10 @@ class Settings(BaseSettings):
     log_max_bytes: int = Field(5_000_000, ge=10_000, description="Size at which the log file rotates.")
     log_backups: int = Field(3, ge=0, description="Rotated log files kept.")
     max_body_bytes: int = Field(16_384, ge=1024, description="Largest request body accepted (bytes); more gets 413.")
-    chat_rate_per_minute: int = Field(20, ge=1, description="Chat requests allowed per client per minute.")
+    chat_rate_per_minute: int = Field(20, ge=1, description="Chat requests allowed per visitor per minute.")
+    chat_rate_per_address_per_minute: int = Field(
+        60, ge=1, description="Chat requests allowed per client address per minute, all its visitors together."
+    )
     telemetry_rate_per_minute: int = Field(120, ge=1, description="Telemetry events allowed per client per minute.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted (characters).")
     n_ctx: int = Field(4096, ge=512, description="Model context window (tokens).")
@@ -87,6 +90,9 @@ class Settings(BaseSettings):
     kiosk: bool = Field(False, description="Kiosk mode: fullscreen, idle reset, operator PIN to exit.")
     kiosk_idle_seconds: int = Field(90, ge=10, description="Kiosk: seconds without input before the session is wiped.")
     kiosk_pin: str = Field("2468", min_length=4, description="Kiosk: operator PIN that exits kiosk mode.")
+    kiosk_pin_attempts_per_minute: int = Field(
+        5, ge=1, description="Kiosk: operator PIN attempts allowed per client address per minute."
+    )
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine as SQLEngine
 
+from edgeapp.api.rate_limits import RateLimits
 from edgeapp.chat.assistant import Assistant
 from edgeapp.chat.engine import Engine
 from edgeapp.config import Settings
 from edgeapp.metrics import RequestMetrics
-from edgeapp.middleware.rate_limit import RateLimiter
 from edgeapp.resume.models import Resume
 
 
@@ -36,9 +36,7 @@ class AppState:
     resume: ResumeSource
     assistant: Assistant | None
     csrf_token: str
+    limits: RateLimits
     metrics: RequestMetrics = field(default_factory=RequestMetrics)
-    chat_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20))
-    telemetry_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(120))
-    pin_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(5))
     on_kiosk_exit: Callable[[], None] | None = None
     generated_pdf: bytes | None = None  # rendered once, on the first download

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from edgeapp.app import create_app
-from edgeapp.chat.fake import FakeEngine
 from edgeapp.config import Settings
+from tests.fakes import FakeEngine
 from tests.helpers import make_settings
 
 BASE_URL = "http://127.0.0.1:8765"

@@ -37,7 +37,7 @@ def test_resume_pdf_is_an_attachment_with_clean_name(client: TestClient) -> None
 
 def test_resume_pdf_missing_is_json_404_and_health_degraded(tmp_path: object, settings: Settings) -> None:
     from edgeapp.app import create_app
-    from edgeapp.chat.fake import FakeEngine
+    from tests.fakes import FakeEngine
 
     broken = settings.model_copy(update={"resume_file": settings.data_dir / "nope.pdf"})
     with TestClient(create_app(broken, engine=FakeEngine()), base_url="http://127.0.0.1") as c:
@@ -136,7 +136,7 @@ def test_health_ok_with_fake_engine(client: TestClient) -> None:
 def test_health_503_while_model_loads(settings: Settings) -> None:
     from edgeapp.app import create_app
     from edgeapp.chat.engine import EngineStatus
-    from edgeapp.chat.fake import FakeEngine
+    from tests.fakes import FakeEngine
 
     with TestClient(
         create_app(settings, engine=FakeEngine(status=EngineStatus.LOADING)),

@@ -19,10 +19,10 @@ from edgeapp.chat.evaluation import (
     run_eval,
     shipped_question_sets,
 )
-from edgeapp.chat.fake import FakeEngine
 from edgeapp.config import Settings
 from edgeapp.errors import InvalidRequest
 from edgeapp.resume.loader import default_resume_path, load_resume
+from tests.fakes import FakeEngine
 
 TODAY = dt.date(2025, 6, 1)
 INVENTING_OUTPUTS = [

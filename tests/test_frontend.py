@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from edgeapp.chat.fake import FakeEngine
 from edgeapp.server import BackgroundServer
 from tests.browser_util import AUDIT_JS, artifact, chromium, decode_qr, get_json, open_page
+from tests.fakes import FakeEngine
 from tests.helpers import live_server, make_settings, shared_path
 
 pytestmark = pytest.mark.browser

@@ -18,11 +18,11 @@ from edgeapp.chat.assistant import (
     Turn,
 )
 from edgeapp.chat.engine import EngineStatus
-from edgeapp.chat.fake import FakeEngine
 from edgeapp.chat.retrieval import ResumeIndex
 from edgeapp.resume.entries import build_entries
 from edgeapp.resume.loader import alt_resume_path, default_resume_path, load_resume
 from edgeapp.resume.models import Resume
+from tests.fakes import FakeEngine
 
 TODAY = dt.date(2025, 6, 1)
 

@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from edgeapp.app import create_app
-from edgeapp.chat.fake import FakeEngine
 from edgeapp.logs import configure_logging
+from tests.fakes import FakeEngine
 from tests.helpers import make_settings
 
 

@@ -26,8 +26,7 @@ async def post_chat(
         raise InvalidRequest(f"content: at most {state.settings.max_question_chars} characters")
     if state.assistant is None:
         raise ModelUnavailable(f"no resume to answer from: {state.resume.problem}")
-    state.chat_limiter.hit(f"{client}/{body.user_id}")
-    state.chat_limiter.hit(f"{client}/*", limit_scale=3)
+    state.limits.check_chat(client, body.user_id)
     events = chat_events(state, user_id=body.user_id, question=body.content)
     if body.stream:
         return StreamingResponse(

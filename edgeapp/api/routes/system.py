@@ -111,7 +111,7 @@ def post_kiosk_exit(body: KioskExitRequest, state: StateDep, client: ClientDep) 
     """Leave kiosk mode when the operator's PIN is right."""
     if not state.settings.kiosk:
         raise NotFound("kiosk mode is not on")
-    state.pin_limiter.hit(f"{client}/pin")
+    state.limits.check_kiosk_pin(client)
     if not secrets.compare_digest(body.pin.encode(), state.settings.kiosk_pin.encode()):
         raise Forbidden("wrong PIN")
     if state.on_kiosk_exit is not None:

@@ -18,7 +18,7 @@ router = APIRouter(tags=["telemetry"])
 @router.post("/telemetry", status_code=202)
 async def post_telemetry(body: TelemetryRequest, state: StateDep, client: ClientDep) -> dict[str, Any]:
     """Record one allow-listed usage event."""
-    state.telemetry_limiter.hit(f"{client}/{body.user_id}")
+    state.limits.check_telemetry(client, body.user_id)
 
     def record() -> None:
         with Session(state.db) as session:

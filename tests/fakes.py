@@ -1,4 +1,4 @@
-"""A scripted engine for fast unit tests: records prompts and replays queued outputs."""
+"""A scripted engine for fast unit tests: records prompts and replays queued outputs (never shipped)."""
 
 from __future__ import annotations
 
