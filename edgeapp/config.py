@@ -55,6 +55,12 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Comma-separated origins allowed by CORS (e.g. http://localhost:5173). Empty: none.",
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated addresses of reverse proxies in front of edgeapp whose X-Forwarded-For "
+        "header is believed. Empty (the default): a client is the address of its own connection and "
+        "forwarded headers are ignored.",
+    )
     resume_file: Path | None = Field(
         None, description="The resume PDF offered for download. Default: the bundled sample PDF."
     )
@@ -100,6 +106,14 @@ class Settings(BaseSettings):
         """Accept a comma-separated string as well as a list."""
         if isinstance(value, str):
             return [item.strip().rstrip("/") for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        """Accept a comma-separated string as well as a list."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
     @property

@@ -46,6 +46,10 @@ def make_server(app: FastAPI, *, log_level: str = "info") -> uvicorn.Server:
         app,
         log_config=None,
         access_log=False,
+        # Never believe X-Forwarded-For from the network layer: uvicorn's default trusts it from
+        # 127.0.0.1, so any local program could pick the address that rate limits key on. The app
+        # reads it itself, only from the proxies named in TRUSTED_PROXIES.
+        proxy_headers=False,
         log_level=log_level.lower(),
         timeout_graceful_shutdown=3,
         lifespan="on",
