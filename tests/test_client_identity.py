@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 
 from edgeapp.api.deps import client_address
-from edgeapp.chat.fake import FakeEngine
+from tests.fakes import FakeEngine
 from tests.helpers import live_server, make_settings
 from tests.serve_process import token_for
 
