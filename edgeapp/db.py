@@ -32,6 +32,8 @@ class ChatMessageRow(SQLModel, table=True):
     role: str = Field(max_length=16)
     content: str
     sources_json: str = Field(default="[]")
+    # For answers: the outcome, the topics (entry path + attribute) and the language, as JSON.
+    meta_json: str = Field(default="{}")
     timestamp: datetime = Field(default_factory=utcnow)
 
 
@@ -79,8 +81,12 @@ def _v2_message_sources(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE chat_message ADD COLUMN sources_json TEXT NOT NULL DEFAULT '[]'"))
 
 
+def _v3_message_meta(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE chat_message ADD COLUMN meta_json TEXT NOT NULL DEFAULT '{}'"))
+
+
 # Append only: version N is MIGRATIONS[N-1]. Never edit a released step; add a new one.
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_message_sources)
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_message_sources, _v3_message_meta)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -26,9 +26,16 @@ def add_message(
     role: str,
     content: str,
     sources: Sequence[Mapping[str, str]] = (),
+    meta: Mapping[str, object] | None = None,
 ) -> ChatMessageRow:
     """Store one message and return it with its id and timestamp."""
-    row = ChatMessageRow(user_id=user_id, role=role, content=content, sources_json=json.dumps(list(sources)))
+    row = ChatMessageRow(
+        user_id=user_id,
+        role=role,
+        content=content,
+        sources_json=json.dumps(list(sources)),
+        meta_json=json.dumps(dict(meta or {})),
+    )
     session.add(row)
     session.commit()
     session.refresh(row)

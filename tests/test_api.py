@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from fastapi.testclient import TestClient
@@ -168,3 +169,17 @@ def test_unknown_api_path_is_json_404(client: TestClient) -> None:
     response = client.get("/api/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"]["type"] == "not_found"
+
+
+def test_answers_are_stored_with_their_outcome_and_topics(client: TestClient, settings: Settings) -> None:
+    client.post("/api/chat", json={"content": "What is your email?", "user_id": "meta-1"})
+    client.post("/api/chat", json={"content": "What is your salary?", "user_id": "meta-1"})
+    with sqlite3.connect(settings.database_path) as conn:
+        rows = conn.execute(
+            "SELECT meta_json FROM chat_message WHERE user_id = 'meta-1' AND role = 'assistant' ORDER BY id"
+        ).fetchall()
+    metas = [json.loads(row[0]) for row in rows]
+    assert metas[0]["outcome"] == "fact"
+    assert {"path": "basics.email", "attribute": metas[0]["topics"][0]["attribute"]} in metas[0]["topics"]
+    assert metas[1]["outcome"] in {"absent", "refused"}
+    assert metas[0]["language"] == "en"

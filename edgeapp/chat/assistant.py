@@ -14,6 +14,7 @@ from edgeapp.chat.events import (
     Source,
     SourcesEvent,
     TokenEvent,
+    Topic,
     Turn,
 )
 from edgeapp.chat.facts import FactAnswer, FactFinder
@@ -133,7 +134,8 @@ class Assistant:
             sources = self.sources(self.index.by_path(fact.paths))
             yield TokenEvent(fact.text)
             yield SourcesEvent(sources)
-            yield FinalEvent(fact.text, sources)
+            topics = tuple(Topic(path) for path in fact.paths)
+            yield FinalEvent(fact.text, sources, outcome=fact.kind, topics=topics)
             return
         entries = self.retrieve(question) or self.index.by_path(
             ["basics", *(role.path for role in self.view.work if role.current)]
@@ -145,7 +147,7 @@ class Assistant:
             shown = event.text if isinstance(event, ReplaceEvent) else shown + event.text
             yield event
         yield SourcesEvent(sources)
-        yield FinalEvent(shown, sources)
+        yield FinalEvent(shown, sources, outcome="open", topics=tuple(Topic(e.path) for e in entries))
 
     async def _model_answer(
         self, question: str, history: Sequence[Turn], entries: Sequence[Entry], fallback: str

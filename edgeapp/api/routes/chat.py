@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from edgeapp import store
 from edgeapp.api.deps import ClientDep, SessionDep, StateDep
 from edgeapp.api.schemas import ChatRequest, ChatResponse, HistoryResponse, UserId
-from edgeapp.chat.service import Answered, chat_events, sse_stream, to_message
+from edgeapp.api.sse import answered_response, sse_stream, to_message
+from edgeapp.conversation import Answered, chat_events
 from edgeapp.errors import EdgeAppError, InvalidRequest, ModelUnavailable
 
 router = APIRouter(tags=["chat"])
@@ -27,7 +28,13 @@ async def post_chat(
     if state.assistant is None:
         raise ModelUnavailable(f"no resume to answer from: {state.resume.problem}")
     state.limits.check_chat(client, body.user_id)
-    events = chat_events(state, user_id=body.user_id, question=body.content)
+    events = chat_events(
+        state.assistant,
+        state.db,
+        user_id=body.user_id,
+        question=body.content,
+        history_turns=state.settings.history_turns,
+    )
     if body.stream:
         return StreamingResponse(
             sse_stream(events),
@@ -36,7 +43,7 @@ async def post_chat(
         )
     async for event in events:
         if isinstance(event, Answered):
-            return ChatResponse(message=event.message, sources=event.sources)
+            return answered_response(event)
     raise EdgeAppError("the assistant ended without an answer")
 
 

@@ -1,0 +1,85 @@
+"""One visitor's question through the assistant: store the question, answer, store the answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Engine as SQLEngine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from edgeapp import store
+from edgeapp.chat.assistant import Assistant
+from edgeapp.chat.events import OUTCOMES, FinalEvent, ReplaceEvent, SourcesEvent, TokenEvent, Topic, Turn
+from edgeapp.db import ChatMessageRow
+from edgeapp.errors import EdgeAppError
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The stored answer: the last thing a chat produces."""
+
+    row: ChatMessageRow
+    final: FinalEvent
+
+
+ChatEvent = TokenEvent | ReplaceEvent | SourcesEvent | Answered
+
+
+def as_turn(row: ChatMessageRow) -> Turn:
+    """A stored message as a conversation turn (answers keep what they were about)."""
+    if row.role != "assistant":
+        return Turn(role="user", content=row.content)
+    try:
+        meta = json.loads(row.meta_json or "{}")
+    except ValueError:
+        meta = {}
+    meta = meta if isinstance(meta, dict) else {}
+    topics = tuple(
+        Topic(str(t.get("path", "")), str(t.get("attribute", "")))
+        for t in meta.get("topics", [])
+        if isinstance(t, dict) and t.get("path")
+    )
+    outcome = meta.get("outcome")
+    return Turn(
+        role="assistant",
+        content=row.content,
+        topics=topics,
+        outcome=outcome if outcome in OUTCOMES else None,
+        language=str(meta.get("language", "")),
+    )
+
+
+async def chat_events(
+    assistant: Assistant, db: SQLEngine, *, user_id: str, question: str, history_turns: int
+) -> AsyncIterator[ChatEvent]:
+    """Answer one question, streaming the assistant's events and ending with the stored answer."""
+
+    def save_question() -> list[Turn]:
+        with Session(db, expire_on_commit=False) as session:
+            earlier = store.recent_messages(session, user_id=user_id, limit=history_turns)
+            store.add_message(session, user_id=user_id, role="user", content=question)
+        return [as_turn(m) for m in earlier]
+
+    history = await run_in_threadpool(save_question)
+    async for event in assistant.respond(question, history):
+        if isinstance(event, FinalEvent):
+            row = await run_in_threadpool(_save_answer, db, user_id, event)
+            yield Answered(row=row, final=event)
+            return
+        yield event
+    raise EdgeAppError("the assistant ended without an answer")
+
+
+def _save_answer(db: SQLEngine, user_id: str, final: FinalEvent) -> ChatMessageRow:
+    with Session(db, expire_on_commit=False) as session:
+        return store.add_message(
+            session,
+            user_id=user_id,
+            role="assistant",
+            content=final.content,
+            sources=[asdict(s) for s in final.sources],
+            meta=final.meta(),
+        )
