@@ -2,14 +2,16 @@
 
 llama.cpp's OpenMP thread team belongs to the thread that calls it; calling one model from
 several threads leaves idle teams spinning against the busy one and halves decoding speed.
-So loading, prefix evaluation and generation all happen on `edgeapp-llama`, fed by a queue.
+So loading, prefix evaluation, tokenizing and generation all happen on `edgeapp-llama`, fed by
+a queue; token counts asked for during a generation are answered between two generated tokens.
+What touches llama-cpp-python below its public API lives in `llama_adapter`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
-import ctypes
 import hashlib
 import logging
 import os
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from edgeapp.chat import llama_adapter
 from edgeapp.chat.engine import (
     EngineState,
     EngineStats,
@@ -34,6 +37,8 @@ from edgeapp.errors import EdgeAppError, ModelUnavailable
 logger = logging.getLogger(__name__)
 
 _END = object()
+_WAKE = object()  # tells an idle model thread that a token count is waiting
+_COUNT_TIMEOUT_S = 30.0
 
 
 @dataclass
@@ -41,6 +46,12 @@ class _Generation:
     request: GenerationRequest
     emit: Callable[[object], None]
     cancelled: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
+class _Count:
+    text: str
+    result: concurrent.futures.Future[int] = field(default_factory=concurrent.futures.Future)
 
 
 @dataclass
@@ -70,7 +81,8 @@ class LlamaEngine:
         self._n_ctx = n_ctx
         self._n_threads = n_threads or (os.cpu_count() or 1)
         self._n_batch = n_batch
-        self._jobs: queue.SimpleQueue[_Generation | _Prefix | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[_Generation | _Prefix | object | None] = queue.SimpleQueue()
+        self._counts: queue.SimpleQueue[_Count] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="edgeapp-llama", daemon=True)
         self._state_lock = threading.Lock()
         self._state = EngineState(status=EngineStatus.LOADING, detail="waiting to load")
@@ -80,6 +92,7 @@ class LlamaEngine:
         self._chat_template: str | None = None
         self._prefix_tokens: list[int] = []
         self._prefix_text = ""
+        self._cache_usable = False  # the installed llama-cpp-python offers what the prompt cache needs
         self._closed = threading.Event()
 
     # -- public surface (any thread) -------------------------------------------------------
@@ -117,11 +130,19 @@ class LlamaEngine:
             self._thread.join(timeout=10)
 
     def count_tokens(self, text: str) -> int:
-        """Exact once loaded (tokenizing is read-only); about four characters a token before."""
-        llm = self._llm
-        if llm is None:
-            return len(text) // 4 + 1
-        return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        """Exact once ready, counted on the model thread; about four characters a token before."""
+        if threading.current_thread() is self._thread and self._llm is not None:
+            return self._tokenize_count(text)
+        if self.state.status is not EngineStatus.READY or self._closed.is_set():
+            return _estimate_tokens(text)
+        job = _Count(text)
+        self._counts.put(job)
+        self._jobs.put(_WAKE)
+        try:
+            return job.result.result(timeout=_COUNT_TIMEOUT_S)
+        except concurrent.futures.TimeoutError:
+            logger.warning("token count timed out; estimating", extra={"chars": len(text)})
+            return _estimate_tokens(text)
 
     def set_prefix(self, prefix: PrefixSource) -> None:
         """Keep `prefix` in the KV cache; before load completes it is applied during loading."""
@@ -169,14 +190,33 @@ class LlamaEngine:
             self._set_state(status=EngineStatus.UNAVAILABLE, detail=str(exc))
         while True:
             job = self._jobs.get()
+            self._serve_counts()
             if job is None:
                 break
             if isinstance(job, _Prefix):
                 if self._llm is not None:
                     self._apply_prefix(job.text())
-                continue
-            self._generate(job)
+            elif isinstance(job, _Generation):
+                self._generate(job)
         self._llm = None
+        self._serve_counts()  # anyone still waiting gets an estimate
+
+    def _serve_counts(self) -> None:
+        """Answer every waiting token count (exactly while the model is loaded)."""
+        while True:
+            try:
+                job = self._counts.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                count = self._tokenize_count(job.text) if self._llm is not None else _estimate_tokens(job.text)
+            except Exception as exc:  # a tokenizer failure is the asker's, not the model thread's
+                job.result.set_exception(exc)
+            else:
+                job.result.set_result(count)
+
+    def _tokenize_count(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
     def _load(self) -> None:
         self._set_state(detail="locating model")
@@ -187,6 +227,7 @@ class LlamaEngine:
         self._set_state(model_name=path.name, detail="loading model")
         from llama_cpp import Llama  # imported here: heavy, and absent in data-only installs
 
+        llama_adapter.route_native_logs()
         started = time.perf_counter()
         self._llm = Llama(
             model_path=str(path),
@@ -199,6 +240,11 @@ class LlamaEngine:
             verbose=False,
         )
         load_seconds = time.perf_counter() - started
+        try:
+            llama_adapter.check(self._llm)
+            self._cache_usable = True
+        except llama_adapter.LlamaInternalsChanged as exc:
+            logger.error("prompt cache off", extra={"reason": str(exc)})
         self._fingerprint = model_fingerprint(path)
         self._chat_template = self._llm.metadata.get("tokenizer.chat_template") or None
         logger.info("model loaded", extra={"model": path.name, "load_seconds": round(load_seconds, 3)})
@@ -237,12 +283,13 @@ class LlamaEngine:
             return
         path = self._prefix_file(tokens)
         started = time.perf_counter()
-        if path.is_file() and self._restore_prefix(path, tokens):
+        if self._cache_usable and path.is_file() and self._restore_prefix(path, tokens):
             source = "restored"
         else:
             llm.reset()
             llm.eval(tokens)
-            self._save_prefix(path, tokens)
+            if self._cache_usable:
+                self._save_prefix(path, tokens)
             source = "computed"
         seconds = time.perf_counter() - started
         self._prefix_tokens = tokens
@@ -254,35 +301,25 @@ class LlamaEngine:
         )
 
     def _restore_prefix(self, path: Path, tokens: list[int]) -> bool:
-        import llama_cpp
-
         llm = self._llm
-        capacity = self._n_ctx
-        buffer = (llama_cpp.llama_token * capacity)()
-        count = ctypes.c_size_t(0)
         llm.reset()
-        ok = llama_cpp.llama_state_load_file(llm._ctx.ctx, str(path).encode(), buffer, capacity, ctypes.byref(count))
-        if not ok or list(buffer[: count.value]) != tokens:
+        if llama_adapter.load_state(llm, path, self._n_ctx) != tokens:
             logger.warning("stale prompt cache ignored", extra={"file": path.name})
             llm.reset()
             return False
-        llm.input_ids[: len(tokens)] = tokens
         # Evaluate the last prefix token again: it gives fresh logits and, above all, builds the
         # compute graph now rather than on the first visitor's question (~200 ms otherwise).
-        llm.n_tokens = len(tokens) - 1
+        llama_adapter.mark_cached(llm, tokens, evaluated=len(tokens) - 1)
         llm.eval(tokens[-1:])
         return True
 
     def _save_prefix(self, path: Path, tokens: list[int]) -> None:
-        import llama_cpp
-
         self._cache_dir.mkdir(parents=True, exist_ok=True)
         for stale in self._cache_dir.glob("prefix-*.state"):
             with contextlib.suppress(OSError):
                 stale.unlink()
-        array = (llama_cpp.llama_token * len(tokens))(*tokens)
         partial = path.with_suffix(".partial")
-        if llama_cpp.llama_state_save_file(self._llm._ctx.ctx, str(partial).encode(), array, len(tokens)):
+        if llama_adapter.save_state(self._llm, partial, tokens):
             os.replace(partial, path)  # atomic: a kill mid-write never leaves a half file in place
         else:
             logger.warning("could not save the prompt cache", extra={"file": path.name})
@@ -308,6 +345,7 @@ class LlamaEngine:
             ):
                 if job.cancelled.is_set():
                     break
+                self._serve_counts()
                 text = chunk["choices"][0]["text"]
                 count += 1
                 if first is None:
@@ -343,5 +381,11 @@ class LlamaEngine:
     def _prefix_cached(self) -> bool:
         """Whether the KV cache still begins with the whole shared prefix (so no visitor evicted it)."""
         count = len(self._prefix_tokens)
-        llm = self._llm
-        return bool(count) and llm.n_tokens >= count and list(llm.input_ids[:count]) == self._prefix_tokens
+        if not count or not self._cache_usable:
+            return False
+        return llama_adapter.cached_tokens(self._llm)[:count] == self._prefix_tokens
+
+
+def _estimate_tokens(text: str) -> int:
+    """About four characters a token: the count before the model is ready."""
+    return len(text) // 4 + 1
