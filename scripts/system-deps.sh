@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
 # Install the Debian packages edgeapp needs (window, browser tests, packaging), only those missing.
-# Usage: scripts/system-deps.sh run|test
+# Usage: scripts/system-deps.sh run|test|bench      install what that mode needs
+#        scripts/system-deps.sh list run|test|bench print those packages, one a line
+# tests/prerequisites.py names the package behind every program the app and the tests run, and
+# tests/test_system_deps.py checks that this script installs each of them.
 set -euo pipefail
 run_pkgs="xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libxkbfile1 libfontconfig1 fonts-dejavu-core"
-test_pkgs="$run_pkgs chromium imagemagick poppler-utils zbar-tools binutils util-linux iproute2"
-case "${1:-test}" in
-  run) wanted=$run_pkgs ;;
-  bench) wanted="$test_pkgs wrk" ;;
-  *) wanted=$test_pkgs ;;
-esac
+test_pkgs="$run_pkgs chromium imagemagick poppler-utils zbar-tools binutils util-linux iproute2 xdotool x11-utils"
+# npm: the machine's Node.js brings it; Debian's npm only where there is none.
+command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"
+bench_pkgs="$test_pkgs wrk"
+
+packages_for() {
+  case "$1" in
+    run) echo "$run_pkgs" ;;
+    test) echo "$test_pkgs" ;;
+    bench) echo "$bench_pkgs" ;;
+    *) echo "unknown mode $1 (run, test or bench)" >&2; return 2 ;;
+  esac
+}
+
+if [ "${1:-test}" = list ]; then
+  packages_for "${2:-test}" | tr ' ' '\n'
+  exit 0
+fi
+wanted=$(packages_for "${1:-test}")
 missing=()
 for pkg in $wanted; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

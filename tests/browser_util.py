@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import urllib.request
 from collections.abc import Iterator
@@ -12,8 +11,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import Browser, Page, Request, sync_playwright
+
+from tests.prerequisites import install_hint, require_file, require_program
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,8 +31,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 @contextmanager
 def chromium() -> Iterator[Browser]:
     """Launch the system Chromium headless (never a downloaded one), or skip when it is absent."""
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is not installed")
+    require_file(CHROMIUM, install_hint("chromium"))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -105,9 +104,7 @@ def get_json(url: str) -> Any:
 
 def decode_qr(png: Path) -> list[str]:
     """Decode the QR codes in an image with zbarimg; skip when zbar-tools is not installed."""
-    zbarimg = shutil.which("zbarimg")
-    if zbarimg is None:
-        pytest.skip("zbarimg (Debian package zbar-tools) is not installed")
+    zbarimg = require_program("zbarimg")
     result = subprocess.run(
         [zbarimg, "--quiet", "--raw", "-Sbinary", str(png)],
         capture_output=True,

@@ -14,6 +14,7 @@ from edgeapp.app import create_app
 from edgeapp.chat.engine import Engine
 from edgeapp.config import Settings
 from edgeapp.server import BackgroundServer, bind_socket
+from tests.prerequisites import SHARED_HINT, require_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -21,11 +22,8 @@ MODEL_FILE = ROOT / "models" / "gemma-3-270m-q4_k_m.gguf"
 
 
 def shared_path(*parts: str) -> Path:
-    """A file in ../shared, or skip the test with the reason when this clone has none beside it."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is absent: the shared reference folder is not beside this clone")
-    return path
+    """A file in ../shared; skipped (failed under CI=true) when this clone has none beside it."""
+    return require_file(SHARED.joinpath(*parts), SHARED_HINT)
 
 
 def require_model() -> Path:

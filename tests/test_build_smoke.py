@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:  # when run as a script inside the namespace
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.startup import ensure_built, tree_bytes, xvfb  # noqa: E402
+from tests.prerequisites import require_program  # noqa: E402
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 MODEL_NAME = "gemma-3-270m-q4_k_m.gguf"
@@ -124,9 +125,8 @@ def test_built_app_reads_the_owners_config_file_and_environment(launcher: Path, 
 
 def _offline_command(*args: str) -> list[str]:
     """Run `args` in a new network namespace that has only a loopback interface, brought up."""
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        pytest.fail("unshare is missing (Debian: apt install util-linux)")
+    unshare = require_program("unshare")
+    require_program("ip")
     user_ns = [] if os.geteuid() == 0 else ["-r"]  # unprivileged: map ourselves to root in a user namespace
     script = 'ip link set lo up && exec "$@"'
     return [unshare, *user_ns, "-n", "sh", "-c", script, "sh", *args]
@@ -301,8 +301,7 @@ def check(launcher: Path, data_dir: Path, report: Path, home: Path) -> int:
 @pytest.fixture
 def display() -> Iterator[str]:
     """A private Xvfb display."""
-    if shutil.which("Xvfb") is None:
-        pytest.fail("Xvfb is not installed (Debian: apt install xvfb)")
+    require_program("Xvfb")
     with xvfb() as name:
         yield name
 
@@ -329,6 +328,7 @@ def test_built_window_shows_the_resume(launcher: Path, display: str, tmp_path: P
         time.sleep(2)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         shot = ARTIFACTS / "build-window.png"
+        require_program("import")
         subprocess.run(["import", "-display", display, "-window", "root", str(shot)], check=True, timeout=30)
     finally:
         if process.poll() is None:

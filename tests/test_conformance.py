@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from edgeapp.errors import ResumeInvalid
 from edgeapp.resume import PartialDate, load_resume, parse_resume
+from tests.helpers import SHARED as SHARED_ROOT
+from tests.prerequisites import SHARED_HINT, require_file
 
-SHARED = Path("/work/shared/jsonresume")
-CONFORMANCE = SHARED / "conformance"
-
-if not CONFORMANCE.is_dir():
-    pytest.skip(f"JSON Resume conformance fixtures not found at {CONFORMANCE}", allow_module_level=True)
+SHARED = SHARED_ROOT / "jsonresume"
+CONFORMANCE = require_file(SHARED / "conformance", SHARED_HINT, module_level=True)
 
 
 def _cases(*, valid: bool) -> list[Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import pytest
 
 from benchmarks.startup import xvfb as start_xvfb
 from tests.helpers import ROOT, require_model
+from tests.prerequisites import require_program
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 OUTSIDE_URL = "http://example.invalid/outside"
@@ -66,8 +66,7 @@ class Launch:
 @pytest.fixture
 def xvfb() -> Iterator[str]:
     """A private X server on a display number Xvfb picks itself; killed after the test."""
-    if shutil.which("Xvfb") is None:
-        pytest.fail("Xvfb is not installed (Debian: apt install xvfb)")
+    require_program("Xvfb")
     with start_xvfb(*SCREEN) as display:
         yield display
 
@@ -106,6 +105,7 @@ def screenshot(display: str, name: str) -> Path:
     """The whole X screen as tests/artifacts/NAME.png."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    require_program("import")
     subprocess.run(["import", "-display", display, "-window", "root", str(path)], check=True, timeout=30)
     return path
 
@@ -217,6 +217,8 @@ def test_without_a_display_it_serves_in_the_terminal(launcher: Any) -> None:
 
 def _window_geometry(display: str) -> tuple[int, int]:
     env = {**os.environ, "DISPLAY": display}
+    require_program("xdotool")
+    require_program("xwininfo")
     found = subprocess.run(
         ["xdotool", "search", "--onlyvisible", "--name", "edgeapp"], env=env, capture_output=True, text=True, timeout=10
     )

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import tarfile
 from pathlib import Path
 
-import pytest
-
 from edgeapp.resume import load_resume
+from tests.prerequisites import missing, require_program
 
 PACKAGE = "@jsonresume/schema"
 
 
 def _fetch_package(destination: Path) -> Path:
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("npm is not installed, cannot fetch the JSON Resume example resumes")
+    npm = require_program("npm")
     try:
         result = subprocess.run(
             [npm, "pack", PACKAGE, "--pack-destination", str(destination), "--silent"],
@@ -29,10 +25,10 @@ def _fetch_package(destination: Path) -> Path:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        pytest.skip(f"npm pack {PACKAGE} timed out (registry unreachable?)")
+        missing(f"the npm package {PACKAGE}", "npm pack timed out: is the npm registry reachable?")
     tarballs = sorted(destination.glob("*.tgz"))
     if result.returncode != 0 or not tarballs:
-        pytest.skip(f"npm pack {PACKAGE} failed (registry unreachable?): {result.stderr[-300:]}")
+        missing(f"the npm package {PACKAGE}", f"npm pack failed (registry unreachable?): {result.stderr[-300:]}")
     unpacked = destination / "unpacked"
     with tarfile.open(tarballs[0]) as archive:
         archive.extractall(unpacked, filter="data")

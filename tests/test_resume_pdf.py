@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from edgeapp.resume import (
     Resume,
@@ -17,12 +14,11 @@ from edgeapp.resume import (
     render_pdf,
 )
 from edgeapp.resume.pdf import to_winansi
+from tests.prerequisites import require_program
 
 
 def _pdftotext(pdf: bytes, tmp_path: Path) -> str:
-    tool = shutil.which("pdftotext")
-    if tool is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    tool = require_program("pdftotext")
     path = tmp_path / "resume.pdf"
     path.write_bytes(pdf)
     result = subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, timeout=60)
