@@ -21,6 +21,7 @@ from edgeapp.api.rate_limits import RateLimits
 from edgeapp.api.routes import api_router
 from edgeapp.chat.assistant import Assistant
 from edgeapp.chat.engine import Engine, NullEngine
+from edgeapp.chat.fair_queue import FairEngine
 from edgeapp.config import Settings, frontend_dir
 from edgeapp.db import create_db_engine
 from edgeapp.errors import EdgeAppError, ResumeInvalid, describe_validation_error
@@ -80,7 +81,13 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = create_db_engine(settings.database_path)
     resume = load_resume_source(settings)
-    model = engine if engine is not None else build_engine(settings)
+    model = FairEngine(
+        engine if engine is not None else build_engine(settings),
+        max_waiting=settings.model_queue_size,
+        max_waiting_per_group=settings.model_queue_per_address,
+        max_waiting_per_member=settings.model_queue_per_visitor,
+        max_question_tokens=settings.max_question_tokens,
+    )
     assistant = (
         Assistant(
             resume.resume,
@@ -96,6 +103,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
         settings=settings,
         db=db,
         engine=model,
+        model_queue=model,
         resume=resume,
         assistant=assistant,
         csrf_token=secrets.token_urlsafe(32),

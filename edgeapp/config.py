@@ -88,6 +88,18 @@ class Settings(BaseSettings):
     )
     telemetry_rate_per_minute: int = Field(120, ge=1, description="Telemetry events allowed per client per minute.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted (characters).")
+    max_question_tokens: int = Field(
+        300, ge=16, description="Most model tokens one question may take; a longer one is refused with 422."
+    )
+    model_queue_size: int = Field(
+        8, ge=1, description="Questions that may wait for the model at once; more are refused with 503 and Retry-After."
+    )
+    model_queue_per_address: int = Field(
+        4, ge=1, description="Questions one client address may have waiting for the model; more get 429."
+    )
+    model_queue_per_visitor: int = Field(
+        2, ge=1, description="Questions one visitor may have waiting for the model; more get 429."
+    )
     n_ctx: int = Field(4096, ge=512, description="Model context window (tokens).")
     n_threads: int = Field(0, ge=0, description="Threads for the model; 0 uses every core.")
     n_batch: int = Field(256, ge=32, description="Prompt tokens evaluated per batch.")

@@ -79,6 +79,27 @@ class ModelUnavailable(EdgeAppError):
     error_type = "model_unavailable"
 
 
+class ModelBusy(EdgeAppError):
+    """Too many questions wait for the model already; retry after the given seconds."""
+
+    status_code = 503
+    error_type = "model_busy"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        """Tell the client when to retry."""
+        return {"Retry-After": str(self.retry_after)}
+
+
+class QuestionTooLong(InvalidRequest):
+    """The question takes more model tokens than one question may."""
+
+    error_type = "question_too_long"
+
+
 @dataclass(frozen=True)
 class ResumeProblem:
     """One reason a resume file is unreadable: where (JSON path like `work[1].startDate`) and why."""

@@ -11,6 +11,7 @@ from sqlalchemy import Engine as SQLEngine
 from edgeapp.api.rate_limits import RateLimits
 from edgeapp.chat.assistant import Assistant
 from edgeapp.chat.engine import Engine
+from edgeapp.chat.fair_queue import FairEngine
 from edgeapp.config import Settings
 from edgeapp.metrics import RequestMetrics
 from edgeapp.resume.models import Resume
@@ -33,6 +34,7 @@ class AppState:
     settings: Settings
     db: SQLEngine
     engine: Engine
+    model_queue: FairEngine  # the same engine, seen as the queue in front of the model
     resume: ResumeSource
     assistant: Assistant | None
     csrf_token: str

@@ -12,6 +12,7 @@ from edgeapp import store
 from edgeapp.api.deps import ClientDep, SessionDep, StateDep
 from edgeapp.api.schemas import ChatRequest, ChatResponse, HistoryResponse, UserId
 from edgeapp.api.sse import answered_response, sse_stream, to_message
+from edgeapp.chat.fair_queue import queue_client
 from edgeapp.conversation import Answered, chat_events
 from edgeapp.errors import EdgeAppError, InvalidRequest, ModelUnavailable
 
@@ -28,12 +29,19 @@ async def post_chat(
     if state.assistant is None:
         raise ModelUnavailable(f"no resume to answer from: {state.resume.problem}")
     state.limits.check_chat(client, body.user_id)
-    events = chat_events(
-        state.assistant,
-        state.db,
-        user_id=body.user_id,
-        question=body.content,
-        history_turns=state.settings.history_turns,
+    await state.model_queue.check_question(body.content)
+    # A place in the fair model queue (per address, then per visitor), refused now with Retry-After
+    # when the queue is full, before anything is stored.
+    queue_client(client, body.user_id)
+    place = state.model_queue.reserve()
+    events = place.holding(
+        chat_events(
+            state.assistant,
+            state.db,
+            user_id=body.user_id,
+            question=body.content,
+            history_turns=state.settings.history_turns,
+        )
     )
     if body.stream:
         return StreamingResponse(
@@ -41,9 +49,12 @@ async def post_chat(
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
-    async for event in events:
-        if isinstance(event, Answered):
-            return answered_response(event)
+    try:
+        async for event in events:
+            if isinstance(event, Answered):
+                return answered_response(event)
+    finally:
+        await events.aclose()
     raise EdgeAppError("the assistant ended without an answer")
 
 

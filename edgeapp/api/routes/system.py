@@ -85,6 +85,7 @@ def get_metrics(state: StateDep, session: SessionDep) -> dict[str, Any]:
             "tokens_per_second": round(stats.tokens_per_second, 2),
             "first_token_p50_ms": round(first_tokens[len(first_tokens) // 2] * 1000, 1) if first_tokens else None,
         },
+        "queue": state.model_queue.snapshot(),
         "usage": {
             "events": store.event_counts(session),
             "visitors": store.visitor_count(session),
