@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import enum
 import importlib.util
-import json
 import logging
 import os
 import signal
@@ -30,9 +29,6 @@ logger = logging.getLogger(__name__)
 WINDOW_SIZE = (1200, 820)
 MIN_WINDOW_SIZE = (720, 520)
 LOOPBACK = "127.0.0.1"
-# Set by tests: where to write what the window showed, and a URL the page then tries to leave for.
-TEST_REPORT_ENV = "EDGEAPP_TEST_REPORT"
-TEST_NAVIGATE_ENV = "EDGEAPP_TEST_NAVIGATE"
 
 
 def _say(message: str) -> None:
@@ -87,6 +83,7 @@ def _serve_and_show(settings: Settings, lock: InstanceLock, launched: float) -> 
         server.start()
         wait_until_answering(server.url)
         lock.publish(server.url)
+        logger.info("serving", extra={"url": server.url})
         problem = display_problem(os.environ)
         if problem is None:
             window = DesktopWindow(settings, state, server.url, launched)
@@ -418,6 +415,7 @@ class DesktopWindow:
         native = self.window.native if self.window is not None else None
         if native is None:
             return
+        logger.info("raising the window for a second launch")
         from qtpy.QtCore import Qt
 
         states = Qt.WindowState
@@ -438,44 +436,13 @@ class DesktopWindow:
         window.events.loaded.wait(20)
         self.loaded_after = time.perf_counter() - self.launched
         self.loaded_since_process_start = seconds_since_process_start()
+        since_start = self.loaded_since_process_start
         logger.info(
             "window loaded",
-            extra={"shown_s": round(self.shown_after, 3), "loaded_s": round(self.loaded_after, 3)},
+            extra={
+                "shown_s": round(self.shown_after, 3),
+                "loaded_s": round(self.loaded_after, 3),
+                "since_process_start_s": round(since_start, 3) if since_start is not None else None,
+            },
         )
         self.state.engine.start()
-        report = os.environ.get(TEST_REPORT_ENV)
-        if report:
-            self._write_test_report(Path(report))
-
-    def _js(self, expression: str) -> Any:
-        # The page's CSP forbids eval(), which Window.evaluate_js wraps scripts in; the GUI
-        # backend's own evaluate runs the script as is.
-        return self.window.gui.evaluate_js(f"JSON.stringify({expression})", self.window.uid)
-
-    def _write_test_report(self, path: Path) -> None:
-        deadline = time.monotonic() + 20
-        rendered = False
-        while not rendered and time.monotonic() < deadline:
-            rendered = self._js("document.querySelector('[data-path=\"work[0]\"]') !== null") is True
-            if not rendered:
-                time.sleep(0.1)
-        report: dict[str, Any] = {
-            "pid": os.getpid(),
-            "url": self.url,
-            "kiosk": self.kiosk,
-            "title": self._js("document.title"),
-            "window_title": self.window.title,
-            "resume_rendered": rendered,
-            "shown_after_run_s": self.shown_after,
-            "loaded_after_run_s": self.loaded_after,
-            "loaded_after_process_start_s": self.loaded_since_process_start,
-        }
-        target = os.environ.get(TEST_NAVIGATE_ENV)
-        if target:
-            self._js(f"(location.href = {json.dumps(target)})")
-            time.sleep(1.5)
-            report["href_after_navigation"] = self._js("location.href")
-            report["window_url_after_navigation"] = self.window.get_current_url()
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(report, indent=2))
-        tmp.replace(path)

@@ -20,6 +20,7 @@ import pytest
 from benchmarks.startup import xvfb as start_xvfb
 from tests.helpers import ROOT, require_model
 from tests.prerequisites import require_program
+from tests.window_probe import NAVIGATE_ENV, REPORT_ENV
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 OUTSIDE_URL = "http://example.invalid/outside"
@@ -84,9 +85,10 @@ def launcher(tmp_path: Path) -> Iterator[Any]:
         recorder = tmp_path / f"{name}-browser.sh"
         recorder.write_text(f'#!/bin/sh\necho "$1" >> {tmp_path / f"{name}-browser.txt"}\n')
         recorder.chmod(0o755)
-        environ.update({"BROWSER": f"{recorder} %s", "EDGEAPP_TEST_REPORT": str(tmp_path / f"{name}.json"), **env})
+        environ.update({"BROWSER": f"{recorder} %s", REPORT_ENV: str(tmp_path / f"{name}.json"), **env})
         stdout_path, stderr_path = tmp_path / f"{name}.out", tmp_path / f"{name}.err"
-        command = [sys.executable, "-m", "edgeapp", "--data-dir", str(data_dir or tmp_path / "data"), *args]
+        # the app itself, wrapped by the test probe that reports what its window shows
+        command = [sys.executable, "-m", "tests.window_probe", "--data-dir", str(data_dir or tmp_path / "data"), *args]
         with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
             started = time.time()
             process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=out, stderr=err)
@@ -122,6 +124,15 @@ def record_timing(name: str, launch: Launch, report: dict[str, Any]) -> None:
     print(f"{name}: {timing}")
 
 
+def wait_for_log(launch: Launch, message: str, timeout: float = 20) -> None:
+    """Wait until the app's JSON log has a record with `message` (fails early when the app dies)."""
+    deadline = time.monotonic() + timeout
+    while f'"msg": "{message}"' not in launch.stderr_path.read_text(errors="replace"):
+        if launch.process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"no {message!r} log record (exit {launch.process.poll()}):\n{launch.stderr_tail()}")
+        time.sleep(0.05)
+
+
 def wait_exit(launch: Launch, timeout: float = 20) -> int:
     """The exit code once the process ends by itself."""
     return launch.process.wait(timeout=timeout)
@@ -134,13 +145,14 @@ def client() -> httpx.Client:
 
 @pytest.mark.gui
 def test_window_shows_the_resume_and_sigterm_exits_cleanly(xvfb: str, launcher: Any) -> None:
-    app = launcher("--no-model", display=xvfb, EDGEAPP_TEST_NAVIGATE=OUTSIDE_URL)
+    app = launcher("--no-model", display=xvfb, **{NAVIGATE_ENV: OUTSIDE_URL})
     report = app.report()
     assert report["resume_rendered"] is True
     assert report["kiosk"] is False
     assert report["window_title"].endswith(" — edgeapp")
     assert report["title"]
     # the page tried to leave: the window stayed, the URL went to the system browser instead
+    assert report["navigation_decided"] is True
     assert report["href_after_navigation"].startswith(report["url"])
     assert report["window_url_after_navigation"].startswith(report["url"])
     browser_log = app.report_path.with_name("app-browser.txt")
@@ -187,15 +199,19 @@ def test_second_launch_reports_the_running_app_and_starts_no_server(xvfb: str, l
     assert f"edgeapp is already running at {report['url']}" in second.stdout()
     assert not second.report_path.exists()
     assert "edgeapp serving" not in second.stdout()
-    # the first one was asked to come forward and is still serving
-    time.sleep(1)
+    # the first one was asked to come forward (SIGUSR1) and is still serving
+    wait_for_log(first, "raising the window for a second launch")
     assert first.process.poll() is None
     with client() as http:
         assert http.get(f"{report['url']}/api/health").status_code == 200
     assert first.stop() == 0
-    # with the first gone its lock is free again: a third launch opens its own window
+    # with the first gone its lock is free again: a third launch opens its own window and serves
     third = launcher("--no-model", display=xvfb, name="third")
-    assert third.report()["url"] != report["url"] or third.report()["pid"] != report["pid"]
+    third_report = third.report()
+    assert report["pid"] == first.process.pid and third_report["pid"] == third.process.pid
+    assert third_report["resume_rendered"] is True
+    with client() as http:
+        assert http.get(f"{third_report['url']}/api/health").status_code == 200
     assert third.stop() == 0
 
 
@@ -231,12 +247,13 @@ def _window_geometry(display: str) -> tuple[int, int]:
 
 @pytest.mark.gui
 def test_kiosk_is_fullscreen_stays_put_and_closes_with_the_pin(xvfb: str, launcher: Any) -> None:
-    app = launcher("--no-model", "--kiosk", display=xvfb, KIOSK_PIN="7391", EDGEAPP_TEST_NAVIGATE=OUTSIDE_URL)
+    app = launcher("--no-model", "--kiosk", display=xvfb, KIOSK_PIN="7391", **{NAVIGATE_ENV: OUTSIDE_URL})
     report = app.report()
     assert report["kiosk"] is True
     assert report["resume_rendered"] is True
     assert _window_geometry(xvfb) == SCREEN
     # an outside URL neither replaces the page nor opens any browser
+    assert report["navigation_decided"] is True
     assert report["href_after_navigation"].startswith(report["url"])
     assert report["window_url_after_navigation"].startswith(report["url"])
     assert not app.report_path.with_name("app-browser.txt").exists()
@@ -248,7 +265,8 @@ def test_kiosk_is_fullscreen_stays_put_and_closes_with_the_pin(xvfb: str, launch
         headers = {"X-EdgeApp-Token": config["csrf_token"]}
         wrong = http.post(f"{report['url']}/api/kiosk/exit", json={"pin": "0000"}, headers=headers)
         assert wrong.status_code == 403
-        time.sleep(1)
+        # an exit would have been asked for (and logged) before the answer came back
+        assert '"msg": "kiosk exit requested"' not in app.stderr_path.read_text()
         assert app.process.poll() is None
         right = http.post(f"{report['url']}/api/kiosk/exit", json={"pin": "7391"}, headers=headers)
         assert right.status_code == 200
