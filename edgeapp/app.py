@@ -24,7 +24,7 @@ from edgeapp.chat.engine import Engine, NullEngine
 from edgeapp.chat.fair_queue import FairEngine
 from edgeapp.config import Settings, frontend_dir
 from edgeapp.db import create_db_engine
-from edgeapp.errors import EdgeAppError, ResumeInvalid, describe_validation_error
+from edgeapp.errors import EdgeAppError, HttpError, InvalidRequest, ResumeInvalid, describe_validation_error
 from edgeapp.metrics import RequestMetrics
 from edgeapp.middleware.request_log import RequestLogMiddleware
 from edgeapp.middleware.security import (
@@ -43,7 +43,7 @@ def load_resume_source(settings: Settings) -> ResumeSource:
     """Load the configured resume; a bad one is reported (file, path, reason), never raised."""
     path = settings.resume_data or default_resume_path()
     try:
-        return ResumeSource(path=path, resume=load_resume(path))
+        return ResumeSource.loaded(path, load_resume(path))
     except ResumeInvalid as exc:
         logger.error(
             "resume unreadable",
@@ -69,11 +69,7 @@ def build_engine(settings: Settings) -> Engine:
 
 
 def _error_response(error: EdgeAppError) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"type": error.error_type, "message": error.message}},
-        status_code=error.status_code,
-        headers=error.headers(),
-    )
+    return JSONResponse(error.payload(), status_code=error.status_code, headers=error.headers())
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None, start_engine: bool = True) -> FastAPI:
@@ -154,24 +150,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(
-            {
-                "error": {
-                    "type": "invalid_request",
-                    "message": describe_validation_error(exc.errors()),
-                }
-            },
-            status_code=422,
-        )
+        return _error_response(InvalidRequest(describe_validation_error(exc.errors())))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        kind = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(
-            {"error": {"type": kind, "message": str(exc.detail)}},
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
-        )
+        return _error_response(HttpError(exc.status_code, str(exc.detail), getattr(exc, "headers", None)))
 
     app.include_router(api_router)
     static_root: Path = frontend_dir()

@@ -80,6 +80,4 @@ def pdf_download(state: AppState) -> tuple[bytes, str] | PdfStatus:
     resume = state.resume.resume
     if resume is None:
         return status
-    if state.generated_pdf is None:
-        state.generated_pdf = render_pdf(resume)
-    return state.generated_pdf, status.file_name
+    return state.resume.rendered_pdf.get(lambda: render_pdf(resume)), status.file_name

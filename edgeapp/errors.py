@@ -21,6 +21,27 @@ class EdgeAppError(Exception):
         """Extra HTTP headers for the response (none by default)."""
         return {}
 
+    def payload(self, *, error_id: str | None = None) -> dict[str, dict[str, str]]:
+        """The one JSON shape of every error: `{"error": {"type", "message"[, "id"]}}`."""
+        body = {"type": self.error_type, "message": self.message}
+        if error_id:
+            body["id"] = error_id
+        return {"error": body}
+
+
+class HttpError(EdgeAppError):
+    """An HTTP error raised by the framework itself (unknown route, wrong method)."""
+
+    def __init__(self, status_code: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.error_type = {404: "not_found", 405: "method_not_allowed"}.get(status_code, "http_error")
+        self._headers = dict(headers or {})
+
+    def headers(self) -> dict[str, str]:
+        """The framework's own headers (Allow on a 405)."""
+        return self._headers
+
 
 class NotFound(EdgeAppError):
     """The thing asked for does not exist."""

@@ -60,7 +60,7 @@ async def sse_stream(events: AsyncIterator[ChatEvent]) -> AsyncIterator[str]:
                     },
                 )
     except EdgeAppError as exc:
-        yield sse("error", {"error": {"type": exc.error_type, "message": exc.message}})
+        yield sse("error", exc.payload())
     except Exception:
         logger.exception("chat stream failed")
-        yield sse("error", {"error": {"type": "internal_error", "message": "the answer failed"}})
+        yield sse("error", EdgeAppError("the answer failed").payload())

@@ -18,11 +18,8 @@ def header(scope: Scope, name: bytes) -> str | None:
 
 
 def error_body(error: EdgeAppError, *, error_id: str | None = None) -> bytes:
-    """The one JSON shape of every error."""
-    payload: dict[str, str] = {"type": error.error_type, "message": error.message}
-    if error_id:
-        payload["id"] = error_id
-    return json.dumps({"error": payload}).encode()
+    """`error` as the JSON body of a response."""
+    return json.dumps(error.payload(error_id=error_id)).encode()
 
 
 async def send_error(send: Send, error: EdgeAppError, *, error_id: str | None = None) -> None:

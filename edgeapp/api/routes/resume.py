@@ -10,7 +10,6 @@ from edgeapp.api.deps import StateDep
 from edgeapp.api.schemas import FileNameResponse
 from edgeapp.documents import PdfStatus, pdf_download, pdf_status
 from edgeapp.errors import NotFound
-from edgeapp.resume.data import to_resume_data
 
 router = APIRouter(tags=["resume"])
 
@@ -21,8 +20,6 @@ def get_resume_data(state: StateDep) -> Response:
     resume = state.resume.resume
     if resume is None:
         raise NotFound(f"no resume is available: {state.resume.problem}")
-    if state.resume.json_body is None:  # the resume never changes while the app runs
-        state.resume.json_body = to_resume_data(resume).model_dump_json(by_alias=True, exclude_none=True).encode()
     return Response(state.resume.json_body, media_type="application/json")
 
 
