@@ -122,6 +122,7 @@ def test_missing_sections_are_not_shown_and_remote_photo_is_never_loaded(browser
         page, log, _errors = open_page(browser, running.url + "/", **DESKTOP)
         shown = page.eval_on_selector_all("#sections > section", "nodes => nodes.map(n => n.id)")
         assert shown == ["experience"]
+        assert "April 2021 – present" in page.inner_text('[data-path="work[0]"]')  # the server's dates
         assert page.locator("#avatar img").count() == 0
         assert page.text_content("#avatar .avatar-initials") == "MO"
         link = page.locator('[data-path="basics.profiles[0]"] a')

@@ -28,6 +28,11 @@ def test_resume_data_names_sections_for_the_ui() -> None:
     assert data["experience"][0]["path"] == "work[0]"
     assert data["experience"][0]["startDate"] == "2019-03"
     assert "endDate" not in data["experience"][0]
+    # the page shows the dates the server wrote, in the one style of the whole app
+    assert data["experience"][0]["dates"] == "March 2019 – present"
+    assert data["education"][0]["dates"] == "September 2014 – June 2016"
+    assert data["awards"][0]["dates"] == "December 2021"
+    assert "dates" not in data["skills"][0]
     assert data["skills"][2]["path"] == "skills[2]"
     assert data["education"][0]["studyType"] == "Master of Science"
     assert data["meta"]["path"] == "meta"
@@ -51,3 +56,8 @@ def test_missing_sections_are_empty() -> None:
     empty = to_resume_data(Resume())
     assert empty.personal_info == {"path": "basics"}
     assert empty.experience == []
+
+
+def test_a_resume_key_named_dates_cannot_replace_the_written_dates() -> None:
+    resume = Resume.model_validate({"work": [{"name": "X", "startDate": "2020-01", "dates": "whenever"}]})
+    assert to_resume_data(resume).experience[0]["dates"] == "January 2020 – present"

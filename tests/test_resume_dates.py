@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from edgeapp.resume.dates import PartialDate, format_months, format_range, months_between
+from edgeapp.resume.dates import PartialDate, format_date, format_months, format_range, months_between, period_sentence
 
 
 @pytest.mark.parametrize(
@@ -91,10 +91,33 @@ def test_format_months_reads_like_speech() -> None:
 
 def test_format_range_marks_ongoing_entries_as_present() -> None:
     start = PartialDate.parse("2019-03")
-    assert format_range(start, None, ongoing=True) == "2019-03 – present"
-    assert format_range(start, None, ongoing=False) == "2019-03"
-    assert format_range(start, PartialDate.parse("2021"), ongoing=True) == "2019-03 – 2021"
+    assert format_range(start, None, ongoing=True) == "March 2019 – present"
+    assert format_range(start, None, ongoing=False) == "March 2019"
+    assert format_range(start, PartialDate.parse("2021"), ongoing=True) == "March 2019 – 2021"
+    assert format_range(start, start, ongoing=True) == "March 2019"
+    assert format_range(None, start, ongoing=True) == "until March 2019"
     assert format_range(None, None, ongoing=True) == ""
+    assert format_range(start, None, ongoing=True, joiner=" to ") == "March 2019 to present"
+
+
+def test_dates_are_written_one_way() -> None:
+    assert [format_date(PartialDate.parse(text)) for text in ("2019", "2019-03", "2019-03-04", "2019-12")] == [
+        "2019",
+        "March 2019",
+        "4 March 2019",
+        "December 2019",
+    ]
+    assert format_date(None) == ""
+
+
+def test_period_sentence() -> None:
+    start, end = PartialDate.parse("2019-03"), PartialDate.parse("2021-06")
+    assert period_sentence(start, end, ongoing=True) == "From March 2019 to June 2021."
+    assert period_sentence(start, None, ongoing=True) == "From March 2019 to present."
+    assert period_sentence(start, None, ongoing=False) == "From March 2019."
+    assert period_sentence(start, start, ongoing=True) == "In March 2019."
+    assert period_sentence(None, end, ongoing=True) == "Until June 2021."
+    assert period_sentence(None, None, ongoing=True) == ""
 
 
 def test_partial_date_displays_for_people() -> None:

@@ -41,10 +41,10 @@ def test_work_entry_title_reads_naturally() -> None:
     entries = {entry.path: entry for entry in build_entries(load_resume(default_resume_path()))}
     current = entries["work[0]"]
     assert current.section == "work"
-    assert current.title == "Senior Robotics Engineer at Northwind Robotics (2019-03 – present)"
+    assert current.title == "Senior Robotics Engineer at Northwind Robotics (March 2019 – present)"
     assert "Northwind Robotics" in current.text
-    assert "2019-03" in current.text
-    assert entries["work[1]"].title.endswith("(2016-06 – 2019-02)")
+    assert "From March 2019 to present." in current.text
+    assert entries["work[1]"].title.endswith("(June 2016 – February 2019)")
     assert entries["basics.email"].text == "Email: avery@lindqvist.example.com."
     assert "Rust" in entries["skills[0]"].text
 

@@ -1,7 +1,8 @@
 """The resume as the web page reads it: sections by their UI names, each entry tagged with its path.
 
 Entry dicts keep JSON Resume's own keys (`startDate`, `studyType` ...) plus `path`, the JSON path
-the chat cites in its sources (`work[0]`), so the page can jump from a source to the entry.
+the chat cites in its sources (`work[0]`), so the page can jump from a source to the entry, and
+`dates`, the entry's dates written as the app writes them everywhere (`March 2019 – present`).
 """
 
 from __future__ import annotations
@@ -38,8 +39,12 @@ class ResumeData(BaseModel):
 
 def _tagged(item: ResumeModel, path: str) -> JsonObject:
     # `path` goes first so it reads naturally in the JSON; an unknown key of the same name in
-    # the resume cannot override it.
-    return {"path": path, **{k: v for k, v in item.to_json().items() if k != "path"}}
+    # the resume cannot override `path` or `dates`.
+    tagged = {"path": path, **{k: v for k, v in item.to_json().items() if k not in {"path", "dates"}}}
+    dates = item.dates()
+    if dates:
+        tagged["dates"] = dates
+    return tagged
 
 
 def _section(items: Sequence[ResumeModel] | None, name: str) -> list[JsonObject]:

@@ -182,17 +182,45 @@ def format_months(months: int) -> str:
     return " ".join(parts)
 
 
-def format_range(start: PartialDate | None, end: PartialDate | None, *, ongoing: bool) -> str:
-    """A date range for titles: `2019-03 – present`, `2015 – 2017`, `2020-01`; "" when undated.
+# How the app writes dates to people, everywhere (page, entries, chat, PDF): full month names.
+MONTH_NAMES = tuple(calendar.month_name[1:])
 
-    `ongoing` says whether a missing end means "present" (work, projects) or just unknown.
+
+def format_date(date: PartialDate | None) -> str:
+    """A date as people read it: `2019`, `March 2019` or `14 March 2019`; "" for none."""
+    if date is None:
+        return ""
+    if date.month is None:
+        return f"{date.year:04d}"
+    month = MONTH_NAMES[date.month - 1]
+    return f"{month} {date.year:04d}" if date.day is None else f"{date.day} {month} {date.year:04d}"
+
+
+def format_range(start: PartialDate | None, end: PartialDate | None, *, ongoing: bool, joiner: str = " – ") -> str:
+    """A date range: `March 2019 – present`, `2015 – 2017`, `January 2020`; "" when undated.
+
+    `ongoing` says whether a missing end means "present" (work, projects) or just unknown
+    (education); `joiner=" to "` gives the form for sentences (`March 2019 to present`).
     """
     if start is None and end is None:
         return ""
     if start is None:
-        return f"until {end}"
+        return f"until {format_date(end)}"
     if end is None:
-        return f"{start} – present" if ongoing else str(start)
+        return f"{format_date(start)}{joiner}present" if ongoing else format_date(start)
     if end == start:
-        return str(start)
-    return f"{start} – {end}"
+        return format_date(start)
+    return f"{format_date(start)}{joiner}{format_date(end)}"
+
+
+def period_sentence(start: PartialDate | None, end: PartialDate | None, *, ongoing: bool) -> str:
+    """The range as a sentence: `From March 2019 to present.`; "" when undated."""
+    if start is None and end is None:
+        return ""
+    if start is None:
+        return f"Until {format_date(end)}."
+    if end is None and not ongoing:
+        return f"From {format_date(start)}."
+    if end == start:
+        return f"In {format_date(start)}."
+    return f"From {format_range(start, end, ongoing=True, joiner=' to ')}."

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from edgeapp.resume.dates import PartialDate, format_range
+from edgeapp.resume.dates import period_sentence
 from edgeapp.resume.models import (
     Award,
     Basics,
@@ -70,22 +70,8 @@ def _list_sentence(label: str, values: list[str] | None) -> str:
     return f"{label}: {'; '.join(values)}." if values else ""
 
 
-def _date_text(date: PartialDate | None) -> str:
-    return "" if date is None else date.isoformat()
-
-
 def _with_period(title: str, period: str) -> str:
     return f"{title} ({period})" if period else title
-
-
-def _period_sentence(start: PartialDate | None, end: PartialDate | None, *, ongoing: bool) -> str:
-    if start is None and end is None:
-        return ""
-    if start is None:
-        return f"Until {end}."
-    if end is None:
-        return f"From {start} to present." if ongoing else f"From {start}."
-    return f"From {start} to {end}."
 
 
 def _entry(
@@ -146,7 +132,7 @@ def _basics_entries(basics: Basics) -> Iterator[Entry | None]:
 
 
 def _work_entry(path: str, work: Work) -> Entry | None:
-    period = format_range(work.start_date, work.end_date, ongoing=True)
+    period = work.dates()
     title = _role_title(work.position, work.name, "Job")
     return _entry(
         path,
@@ -157,7 +143,7 @@ def _work_entry(path: str, work: Work) -> Entry | None:
             f"Job: {title}.",
             _sentence("About the company", work.description),
             _sentence("Location", work.location),
-            _period_sentence(work.start_date, work.end_date, ongoing=True),
+            period_sentence(work.start_date, work.end_date, ongoing=True),
             work.summary or "",
             _list_sentence("Highlights", work.highlights),
             _sentence("Website", work.url),
@@ -166,7 +152,7 @@ def _work_entry(path: str, work: Work) -> Entry | None:
 
 
 def _volunteer_entry(path: str, volunteer: Volunteer) -> Entry | None:
-    period = format_range(volunteer.start_date, volunteer.end_date, ongoing=True)
+    period = volunteer.dates()
     title = _role_title(volunteer.position, volunteer.organization, "Volunteering")
     return _entry(
         path,
@@ -175,7 +161,7 @@ def _volunteer_entry(path: str, volunteer: Volunteer) -> Entry | None:
         [volunteer.summary, *(volunteer.highlights or [])],
         [
             f"Volunteering: {title}.",
-            _period_sentence(volunteer.start_date, volunteer.end_date, ongoing=True),
+            period_sentence(volunteer.start_date, volunteer.end_date, ongoing=True),
             volunteer.summary or "",
             _list_sentence("Highlights", volunteer.highlights),
             _sentence("Website", volunteer.url),
@@ -186,7 +172,7 @@ def _volunteer_entry(path: str, volunteer: Volunteer) -> Entry | None:
 def _education_entry(path: str, education: Education) -> Entry | None:
     degree = _join([education.study_type, education.area], " in ")
     title = _join([degree, education.institution]) or "Education"
-    period = format_range(education.start_date, education.end_date, ongoing=False)
+    period = education.dates()
     return _entry(
         path,
         "education",
@@ -194,7 +180,7 @@ def _education_entry(path: str, education: Education) -> Entry | None:
         [_join([degree, education.institution]), education.score],
         [
             f"Education: {title}.",
-            _period_sentence(education.start_date, education.end_date, ongoing=False),
+            period_sentence(education.start_date, education.end_date, ongoing=False),
             _sentence("Score", education.score),
             _list_sentence("Courses", education.courses),
             _sentence("Website", education.url),
@@ -207,11 +193,11 @@ def _award_entry(path: str, award: Award) -> Entry | None:
     return _entry(
         path,
         "awards",
-        _with_period(title, _date_text(award.date)),
+        _with_period(title, award.dates()),
         [award.summary, title],
         [
             f"Award: {title}.",
-            _sentence("Date", _date_text(award.date)),
+            _sentence("Date", award.dates()),
             award.summary or "",
         ],
     )
@@ -222,11 +208,11 @@ def _certificate_entry(path: str, certificate: Certificate) -> Entry | None:
     return _entry(
         path,
         "certificates",
-        _with_period(title, _date_text(certificate.date)),
+        _with_period(title, certificate.dates()),
         [title],
         [
             f"Certificate: {title}.",
-            _sentence("Date", _date_text(certificate.date)),
+            _sentence("Date", certificate.dates()),
             _sentence("Link", certificate.url),
         ],
     )
@@ -237,11 +223,11 @@ def _publication_entry(path: str, publication: Publication) -> Entry | None:
     return _entry(
         path,
         "publications",
-        _with_period(title, _date_text(publication.release_date)),
+        _with_period(title, publication.dates()),
         [publication.summary, title],
         [
             f"Publication: {title}.",
-            _sentence("Published", _date_text(publication.release_date)),
+            _sentence("Published", publication.dates()),
             publication.summary or "",
             _sentence("Link", publication.url),
         ],
@@ -292,7 +278,7 @@ def _reference_entry(path: str, reference: Reference) -> Entry | None:
 
 def _project_entry(path: str, project: Project) -> Entry | None:
     name = project.name or "Project"
-    period = format_range(project.start_date, project.end_date, ongoing=True)
+    period = project.dates()
     return _entry(
         path,
         "projects",
@@ -303,7 +289,7 @@ def _project_entry(path: str, project: Project) -> Entry | None:
             _sentence("Kind", project.type),
             _sentence("For", project.entity),
             _sentence("Roles", ", ".join(project.roles or [])),
-            _period_sentence(project.start_date, project.end_date, ongoing=True),
+            period_sentence(project.start_date, project.end_date, ongoing=True),
             project.description or "",
             _list_sentence("Highlights", project.highlights),
             _sentence("Technologies", ", ".join(project.keywords or [])),

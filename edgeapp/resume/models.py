@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from edgeapp.resume.dates import PartialDate, format_months, format_range, months_between
+from edgeapp.resume.dates import PartialDate, format_date, format_months, format_range, months_between
 
 __all__ = [
     "Award",
@@ -71,6 +71,10 @@ class ResumeModel(BaseModel):
         # and they must come back out exactly as they went in.
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
+    def dates(self) -> str:
+        """When it happened, as the app writes dates everywhere (`March 2019 – present`); "" if undated."""
+        return ""
+
 
 class Location(ResumeModel):
     """Where the owner lives."""
@@ -117,6 +121,10 @@ class Work(ResumeModel):
     summary: Text | None = None
     highlights: list[Text] | None = None
 
+    def dates(self) -> str:
+        """Its date range; a missing end date means it is still going on."""
+        return format_range(self.start_date, self.end_date, ongoing=True)
+
 
 class Volunteer(ResumeModel):
     """Unpaid work for an organisation."""
@@ -128,6 +136,10 @@ class Volunteer(ResumeModel):
     end_date: PartialDate | None = None
     summary: Text | None = None
     highlights: list[Text] | None = None
+
+    def dates(self) -> str:
+        """Its date range; a missing end date means it is still going on."""
+        return format_range(self.start_date, self.end_date, ongoing=True)
 
 
 class Education(ResumeModel):
@@ -142,6 +154,10 @@ class Education(ResumeModel):
     score: Text | None = None
     courses: list[Text] | None = None
 
+    def dates(self) -> str:
+        """Its date range; a missing end date is unknown, not "present"."""
+        return format_range(self.start_date, self.end_date, ongoing=False)
+
 
 class Award(ResumeModel):
     """An award received."""
@@ -150,6 +166,10 @@ class Award(ResumeModel):
     date: PartialDate | None = None
     awarder: Text | None = None
     summary: Text | None = None
+
+    def dates(self) -> str:
+        """When it was awarded."""
+        return format_date(self.date)
 
 
 class Certificate(ResumeModel):
@@ -160,6 +180,10 @@ class Certificate(ResumeModel):
     url: Text | None = None
     issuer: Text | None = None
 
+    def dates(self) -> str:
+        """When it was earned."""
+        return format_date(self.date)
+
 
 class Publication(ResumeModel):
     """A published work."""
@@ -169,6 +193,10 @@ class Publication(ResumeModel):
     release_date: PartialDate | None = None
     url: Text | None = None
     summary: Text | None = None
+
+    def dates(self) -> str:
+        """When it was published."""
+        return format_date(self.release_date)
 
 
 class Skill(ResumeModel):
@@ -213,6 +241,10 @@ class Project(ResumeModel):
     roles: list[Text] | None = None
     entity: Text | None = None
     type: Text | None = None
+
+    def dates(self) -> str:
+        """Its date range; a missing end date means it is still going on."""
+        return format_range(self.start_date, self.end_date, ongoing=True)
 
 
 class Meta(ResumeModel):

@@ -2,8 +2,6 @@
 
 import { clear, el, initials, isLocalImage, safeHref, str } from "./dom.js";
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
 /** Sections in display order: API key, JSON Resume key, heading, entry renderer. */
 export const SECTIONS = [
   { key: "experience", source: "work", title: "Experience", render: renderWork },
@@ -18,28 +16,6 @@ export const SECTIONS = [
   { key: "interests", source: "interests", title: "Interests", render: renderInterest, layout: "grid" },
   { key: "references", source: "references", title: "References", render: renderReference },
 ];
-
-/** Format a JSON Resume date ("2020", "2020-03", "2020-03-14" or {year, month}) as "Mar 2020". */
-export function formatDate(value) {
-  if (value && typeof value === "object") {
-    const year = Number(value.year);
-    const month = Number(value.month);
-    if (!year) return "";
-    return month ? `${MONTHS[month - 1]} ${year}` : String(year);
-  }
-  const match = /^(\d{4})(?:-(\d{2}))?/.exec(str(value));
-  if (!match) return str(value);
-  const month = match[2] ? Number(match[2]) : 0;
-  return month >= 1 && month <= 12 ? `${MONTHS[month - 1]} ${match[1]}` : match[1];
-}
-
-function dateRange(start, end) {
-  const from = formatDate(start);
-  const to = formatDate(end);
-  if (from && to) return `${from} – ${to}`;
-  if (from) return `${from} – Present`;
-  return to;
-}
 
 /** A link on desktop; plain text in kiosk mode, where leaving the page must not be possible. */
 export function linkOrText(url, text, context, className = "") {
@@ -114,7 +90,7 @@ function renderWork(entry, path, context) {
     entryHead(
       str(entry.position) || organisation || "Role",
       str(entry.position) ? joinParts(organisation, entry.location) : str(entry.location),
-      dateRange(entry.startDate, entry.endDate),
+      str(entry.dates),
       context,
       entry.url,
     ),
@@ -132,7 +108,7 @@ function renderVolunteer(entry, path, context) {
     entryHead(
       str(entry.position) || organisation || "Volunteer",
       str(entry.position) ? organisation : "",
-      dateRange(entry.startDate, entry.endDate),
+      str(entry.dates),
       context,
       entry.url,
     ),
@@ -149,7 +125,7 @@ function renderProject(entry, path, context) {
     entryHead(
       str(entry.name) || "Project",
       joinParts(entry.entity, entry.type, roles),
-      dateRange(entry.startDate, entry.endDate),
+      str(entry.dates),
       context,
       entry.url,
     ),
@@ -179,7 +155,7 @@ function renderEducation(entry, path, context) {
     entryHead(
       str(entry.institution) || degree || "Education",
       str(entry.institution) ? degree : "",
-      dateRange(entry.startDate, entry.endDate),
+      str(entry.dates),
       context,
       entry.url,
     ),
@@ -192,7 +168,7 @@ function renderEducation(entry, path, context) {
 function renderAward(entry, path) {
   const article = entryShell(path, "entry--card");
   article.append(
-    entryHead(str(entry.title) || "Award", str(entry.awarder), formatDate(entry.date)),
+    entryHead(str(entry.title) || "Award", str(entry.awarder), str(entry.dates)),
     paragraph(entry.summary) ?? "",
   );
   return article;
@@ -200,14 +176,14 @@ function renderAward(entry, path) {
 
 function renderCertificate(entry, path, context) {
   const article = entryShell(path, "entry--card");
-  article.append(entryHead(str(entry.name) || "Certificate", str(entry.issuer), formatDate(entry.date), context, entry.url));
+  article.append(entryHead(str(entry.name) || "Certificate", str(entry.issuer), str(entry.dates), context, entry.url));
   return article;
 }
 
 function renderPublication(entry, path, context) {
   const article = entryShell(path);
   article.append(
-    entryHead(str(entry.name) || "Publication", str(entry.publisher), formatDate(entry.releaseDate), context, entry.url),
+    entryHead(str(entry.name) || "Publication", str(entry.publisher), str(entry.dates), context, entry.url),
     paragraph(entry.summary) ?? "",
   );
   return article;
