@@ -83,7 +83,6 @@ def _serve_and_show(settings: Settings, lock: InstanceLock, launched: float) -> 
         server.start()
         wait_until_answering(server.url)
         lock.publish(server.url)
-        logger.info("serving", extra={"url": server.url})
         problem = display_problem(os.environ)
         if problem is None:
             window = DesktopWindow(settings, state, server.url, launched)

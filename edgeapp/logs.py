@@ -1,4 +1,9 @@
-"""Structured logging: one JSON object per line, to stderr and a rotating file in DATA_DIR."""
+"""Logging: JSON lines to a rotating file in DATA_DIR and to stderr; short lines for a person.
+
+When stderr is a terminal it shows short human-readable lines, and only what a person watching
+wants (no line per request, none of llama.cpp's own chatter); the file keeps every JSON record.
+When stderr is not a terminal (a service, a pipe, CI) it gets the JSON lines too.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import logging.handlers
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 # Attributes every LogRecord has; anything else came in through `extra=` and is logged as a field.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
@@ -17,6 +22,8 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "taskName",
 }
 _HANDLER_MARK = "_edgeapp_handler"
+# Loggers whose INFO records are detail for the log file, not news for a person at the terminal.
+_QUIET_ON_TERMINAL = ("edgeapp.request", "edgeapp.db", "edgeapp.server", "uvicorn", "llama_cpp")
 
 
 class JsonFormatter(logging.Formatter):
@@ -38,24 +45,68 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, default=str, ensure_ascii=False)
 
 
-def configure_logging(level: str, log_dir: Path | None, *, max_bytes: int = 5_000_000, backups: int = 3) -> None:
-    """Install the JSON handlers on the root logger once (calling again replaces ours)."""
+class TerminalFormatter(logging.Formatter):
+    """`12:04:31 model loaded (model=gemma.gguf, load_seconds=0.61)`: one short line a record."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Render one record for a person."""
+        moment = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        level = "" if record.levelno < logging.WARNING else f"{record.levelname.lower()}: "
+        fields = [
+            f"{key}={value}"
+            for key, value in vars(record).items()
+            if key not in _STANDARD and not key.startswith("_") and key != "color_message"
+        ]
+        line = f"{moment} {level}{record.getMessage()}" + (f" ({', '.join(fields)})" if fields else "")
+        if record.exc_info and record.levelno >= logging.ERROR:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+class TerminalFilter(logging.Filter):
+    """Lets through what a person at the terminal wants to see."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Warnings and errors always; INFO only from the app's own milestones."""
+        if record.levelno >= logging.WARNING:
+            return True
+        return not record.name.startswith(_QUIET_ON_TERMINAL)
+
+
+def stderr_handler(stream: TextIO) -> logging.Handler:
+    """Short filtered lines on a terminal; JSON lines anywhere else."""
+    handler = logging.StreamHandler(stream)
+    if stream.isatty():
+        handler.setFormatter(TerminalFormatter())
+        handler.addFilter(TerminalFilter())
+    else:
+        handler.setFormatter(JsonFormatter())
+    return handler
+
+
+def configure_logging(
+    level: str,
+    log_dir: Path | None,
+    *,
+    max_bytes: int = 5_000_000,
+    backups: int = 3,
+    stream: TextIO | None = None,
+) -> None:
+    """Install our handlers on the root logger once (calling again replaces ours)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, _HANDLER_MARK, False):
             root.removeHandler(handler)
             handler.close()
-    formatter = JsonFormatter()
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    handlers: list[logging.Handler] = [stderr_handler(stream or sys.stderr)]
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
-        handlers.append(
-            logging.handlers.RotatingFileHandler(
-                log_dir / "edgeapp.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
-            )
+        file_handler = logging.handlers.RotatingFileHandler(
+            log_dir / "edgeapp.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
         )
+        file_handler.setFormatter(JsonFormatter())
+        handlers.append(file_handler)
     for handler in handlers:
-        handler.setFormatter(formatter)
         setattr(handler, _HANDLER_MARK, True)
         root.addHandler(handler)
     root.setLevel(level)

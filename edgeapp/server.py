@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
 
 import uvicorn
 from fastapi import FastAPI
+
+logger = logging.getLogger(__name__)
 
 
 class PortBusy(OSError):
@@ -76,6 +79,7 @@ class BackgroundServer:
             if not self.thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the server did not start")
             time.sleep(0.01)
+        logger.info("serving", extra={"url": self.url})  # in the log file; the CLI tells the person
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask uvicorn to exit and wait for it."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,3 +78,45 @@ def test_unexpected_error_is_500_with_an_id_that_is_logged(
     assert error["type"] == "internal_error" and error["id"]
     logged = [line for line in read_lines(log_file) if line.get("error_id") == error["id"]]
     assert logged and "boom" in str(logged[0]["exc"])
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_short_lines_and_the_file_keeps_json(tmp_path: Path) -> None:
+    terminal = Terminal()
+    configure_logging("INFO", tmp_path, stream=terminal)
+    try:
+        logging.getLogger("edgeapp.chat.llama_engine").info("model loaded", extra={"load_seconds": 0.61})
+        logging.getLogger("edgeapp.request").info("request", extra={"path": "/api/health", "status": 200})
+        logging.getLogger("llama_cpp.native").info("llama_kv_cache_iswa: using full-size SWA cache")
+        logging.getLogger("uvicorn.error").info("Started server process [1]")
+        logging.getLogger("edgeapp.db").warning("database is read-only")
+    finally:
+        configure_logging("WARNING", None)
+    shown = terminal.getvalue().splitlines()
+    assert len(shown) == 2, shown
+    assert re.fullmatch(r"\d\d:\d\d:\d\d model loaded \(load_seconds=0\.61\)", shown[0])
+    assert re.fullmatch(r"\d\d:\d\d:\d\d warning: database is read-only", shown[1])
+    logged = [json.loads(line)["msg"] for line in (tmp_path / "edgeapp.log").read_text().splitlines()]
+    assert logged == [
+        "model loaded",
+        "request",
+        "llama_kv_cache_iswa: using full-size SWA cache",
+        "Started server process [1]",
+        "database is read-only",
+    ]
+
+
+def test_stderr_that_is_not_a_terminal_gets_json_lines(tmp_path: Path) -> None:
+    pipe = io.StringIO()
+    configure_logging("INFO", None, stream=pipe)
+    try:
+        logging.getLogger("edgeapp.request").info("request", extra={"status": 200})
+    finally:
+        configure_logging("WARNING", None)
+    assert json.loads(pipe.getvalue())["status"] == 200
