@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -24,7 +25,14 @@ from edgeapp.chat.engine import Engine, NullEngine
 from edgeapp.chat.fair_queue import FairEngine
 from edgeapp.config import Settings, frontend_dir
 from edgeapp.db import create_db_engine
-from edgeapp.errors import EdgeAppError, HttpError, InvalidRequest, ResumeInvalid, describe_validation_error
+from edgeapp.errors import (
+    EdgeAppError,
+    HttpError,
+    InvalidRequest,
+    ResumeInvalid,
+    StorageUnavailable,
+    describe_validation_error,
+)
 from edgeapp.metrics import RequestMetrics
 from edgeapp.middleware.request_log import RequestLogMiddleware
 from edgeapp.middleware.security import (
@@ -35,6 +43,7 @@ from edgeapp.middleware.security import (
 )
 from edgeapp.resume.loader import default_resume_path, load_resume
 from edgeapp.state import AppState, ResumeSource
+from edgeapp.storage_checks import MB, StorageChecks
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +74,7 @@ def build_engine(settings: Settings) -> Engine:
         n_ctx=settings.n_ctx,
         n_threads=settings.n_threads,
         n_batch=settings.n_batch,
+        min_free_bytes=settings.min_free_disk_mb * MB,
     )
 
 
@@ -103,6 +113,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
         resume=resume,
         assistant=assistant,
         csrf_token=secrets.token_urlsafe(32),
+        storage=StorageChecks(db, settings.data_dir, min_free_bytes=settings.min_free_disk_mb * MB),
         metrics=metrics,
         limits=RateLimits.from_settings(settings),
     )
@@ -147,6 +158,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
     @app.exception_handler(EdgeAppError)
     async def _edgeapp_error(_request: Request, exc: EdgeAppError) -> JSONResponse:
         return _error_response(exc)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(_request: Request, exc: DBAPIError) -> JSONResponse:
+        # Translated here, at the one boundary every route's database work passes.
+        logger.error("database operation failed", extra={"reason": str(exc.orig)})
+        return _error_response(
+            StorageUnavailable(f"the database cannot be used right now ({exc.orig}); see /api/health")
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -78,6 +78,12 @@ class Settings(BaseSettings):
         default_factory=default_data_dir,
         description="Where the SQLite database, logs and the prompt cache live. Default: the per-user data dir.",
     )
+    min_free_disk_mb: int = Field(
+        64,
+        ge=0,
+        description="Health reports the disk as nearly full below this many MB free where DATA_DIR is, "
+        "and the prompt cache is saved only with this much left over.",
+    )
     log_level: LogLevel = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL.")
     log_max_bytes: int = Field(5_000_000, ge=10_000, description="Size at which the log file rotates.")
     log_backups: int = Field(3, ge=0, description="Rotated log files kept.")

@@ -100,6 +100,13 @@ class ModelUnavailable(EdgeAppError):
     error_type = "model_unavailable"
 
 
+class StorageUnavailable(EdgeAppError):
+    """The database (or the disk under it) refused an operation the request needs."""
+
+    status_code = 503
+    error_type = "storage_unavailable"
+
+
 class ModelBusy(EdgeAppError):
     """Too many questions wait for the model already; retry after the given seconds."""
 

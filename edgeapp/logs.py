@@ -7,6 +7,7 @@ When stderr is not a terminal (a service, a pipe, CI) it gets the JSON lines too
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import logging.handlers
@@ -73,9 +74,51 @@ class TerminalFilter(logging.Filter):
         return not record.name.startswith(_QUIET_ON_TERMINAL)
 
 
+class _FailureNoted:
+    """Mixin for a handler whose write failures are remembered for health, never raised or printed.
+
+    logging's default prints a traceback to stderr for every record a full disk refuses, which
+    buries the terminal and can fail itself; a request must never fail because its log line did.
+    """
+
+    failure: str | None = None
+    _failed_now = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write the record; a write that works again clears the remembered failure."""
+        self._failed_now = False
+        super().emit(record)  # type: ignore[misc]
+        if not self._failed_now:
+            self.failure = None
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        """Remember why the record could not be written."""
+        self._failed_now = True
+        error = sys.exc_info()[1]
+        self.failure = f"{type(error).__name__}: {error}" if error else "unknown error"
+
+
+class _StreamHandler(_FailureNoted, logging.StreamHandler):  # type: ignore[type-arg]
+    """stderr, noting failures."""
+
+
+class _RotatingFileHandler(_FailureNoted, logging.handlers.RotatingFileHandler):
+    """The rotating log file, noting failures."""
+
+
+def logging_problems() -> list[str]:
+    """Why our log file cannot be written right now (for health; a closed terminal is no problem)."""
+    problems = []
+    for handler in logging.getLogger().handlers:
+        failure = getattr(handler, "failure", None)
+        if isinstance(handler, _RotatingFileHandler) and failure:
+            problems.append(f"logs cannot be written to {handler.baseFilename}: {failure}")
+    return problems
+
+
 def stderr_handler(stream: TextIO) -> logging.Handler:
     """Short filtered lines on a terminal; JSON lines anywhere else."""
-    handler = logging.StreamHandler(stream)
+    handler = _StreamHandler(stream)
     if stream.isatty():
         handler.setFormatter(TerminalFormatter())
         handler.addFilter(TerminalFilter())
@@ -97,11 +140,12 @@ def configure_logging(
     for handler in list(root.handlers):
         if getattr(handler, _HANDLER_MARK, False):
             root.removeHandler(handler)
-            handler.close()
+            with contextlib.suppress(OSError):  # a full disk refuses the last flush; nothing to do
+                handler.close()
     handlers: list[logging.Handler] = [stderr_handler(stream or sys.stderr)]
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
+        file_handler = _RotatingFileHandler(
             log_dir / "edgeapp.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
         )
         file_handler.setFormatter(JsonFormatter())

@@ -18,6 +18,7 @@ from edgeapp.config import Settings
 from edgeapp.metrics import RequestMetrics
 from edgeapp.resume.data import to_resume_data
 from edgeapp.resume.models import Resume
+from edgeapp.storage_checks import StorageChecks
 
 T = TypeVar("T")
 
@@ -65,6 +66,7 @@ class AppState:
     resume: ResumeSource
     assistant: Assistant | None
     csrf_token: str
+    storage: StorageChecks
     limits: RateLimits
     metrics: RequestMetrics = field(default_factory=RequestMetrics)
     on_kiosk_exit: Callable[[], None] | None = None

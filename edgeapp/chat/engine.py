@@ -39,6 +39,7 @@ class EngineState:
     prefix_source: str = ""  # "", "computed" or "restored"
     prefix_in_cache: bool = False  # the KV cache still starts with the whole prefix
     has_chat_template: bool = False
+    prefix_problem: str = ""  # why the shared prefix is not cached or not saved, when it is not
 
 
 @dataclass

@@ -44,7 +44,13 @@ def check(llm: Any) -> None:
         problems.append("Llama.input_ids (an array of n_ctx token ids)")
     if not isinstance(getattr(llm, "n_tokens", None), int):
         problems.append("Llama.n_tokens (how many tokens the KV cache holds)")
-    for function in ("llama_state_save_file", "llama_state_load_file", "llama_log_set", "llama_log_callback"):
+    for function in (
+        "llama_state_save_file",
+        "llama_state_load_file",
+        "llama_state_get_size",
+        "llama_log_set",
+        "llama_log_callback",
+    ):
         if not callable(getattr(llama_cpp, function, None)):
             problems.append(f"llama_cpp.{function}")
     if problems:
@@ -67,6 +73,13 @@ def mark_cached(llm: Any, tokens: list[int], *, evaluated: int) -> None:
     """
     llm.input_ids[: len(tokens)] = tokens
     llm.n_tokens = evaluated
+
+
+def state_size(llm: Any) -> int:
+    """Bytes a state file of `llm`'s context takes (about; the token list adds a little)."""
+    import llama_cpp
+
+    return int(llama_cpp.llama_state_get_size(llm._ctx.ctx))
 
 
 def save_state(llm: Any, path: Path, tokens: list[int]) -> bool:

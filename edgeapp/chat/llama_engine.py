@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import queue
+import shutil
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -35,6 +36,8 @@ from edgeapp.chat.model_files import ModelFileMissing, model_fingerprint, resolv
 from edgeapp.errors import EdgeAppError, ModelUnavailable
 
 logger = logging.getLogger(__name__)
+
+MB = 1024 * 1024
 
 _END = object()
 _WAKE = object()  # tells an idle model thread that a token count is waiting
@@ -74,8 +77,10 @@ class LlamaEngine:
         n_ctx: int = 4096,
         n_threads: int = 0,
         n_batch: int = 256,
+        min_free_bytes: int = 0,
     ) -> None:
         self._configured_path = model_path
+        self._min_free_bytes = min_free_bytes  # the disk space a prompt-cache save must leave
         self._data_dir = data_dir
         self._cache_dir = cache_dir
         self._n_ctx = n_ctx
@@ -277,9 +282,17 @@ class LlamaEngine:
 
     def _apply_prefix(self, text: str) -> None:
         llm = self._llm
+        self._set_state(prefix_problem="")
         tokens = list(llm.tokenize(text.encode("utf-8"), add_bos=True, special=True))
         if len(tokens) >= self._n_ctx - 64:
             logger.warning("prompt prefix too long for the context", extra={"tokens": len(tokens)})
+            self._set_state(
+                prefix_tokens=len(tokens),
+                prefix_in_cache=False,
+                prefix_problem=f"the prompt prefix (instructions and resume) takes {len(tokens)} tokens and "
+                f"the model's context holds {self._n_ctx}: answers come from the resume data only; "
+                "shorten the resume or raise N_CTX",
+            )
             return
         path = self._prefix_file(tokens)
         started = time.perf_counter()
@@ -314,15 +327,35 @@ class LlamaEngine:
         return True
 
     def _save_prefix(self, path: Path, tokens: list[int]) -> None:
-        self._cache_dir.mkdir(parents=True, exist_ok=True)
-        for stale in self._cache_dir.glob("prefix-*.state"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        """Persist the evaluated prefix; a failure leaves no file behind and is named in health."""
         partial = path.with_suffix(".partial")
-        if llama_adapter.save_state(self._llm, partial, tokens):
+        try:
+            self._cache_dir.mkdir(parents=True, exist_ok=True)
+            for stale in [*self._cache_dir.glob("prefix-*.state"), *self._cache_dir.glob("prefix-*.partial")]:
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+            needed = llama_adapter.state_size(self._llm)
+            free = shutil.disk_usage(self._cache_dir).free
+            if free - needed < self._min_free_bytes:
+                self._cache_not_saved(
+                    f"not saved: it takes {needed / MB:.1f} MB and {free / MB:.1f} MB are free where DATA_DIR is "
+                    f"(at least {self._min_free_bytes / MB:.0f} MB must stay free); each start evaluates the "
+                    "resume again"
+                )
+                return
+            if not llama_adapter.save_state(self._llm, partial, tokens):
+                raise OSError(f"llama.cpp could not write {partial.name}")
             os.replace(partial, path)  # atomic: a kill mid-write never leaves a half file in place
-        else:
-            logger.warning("could not save the prompt cache", extra={"file": path.name})
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            self._cache_not_saved(f"could not be saved in {self._cache_dir}: {exc}")
+            return
+        self._set_state(prefix_problem="")
+
+    def _cache_not_saved(self, problem: str) -> None:
+        logger.warning("prompt cache not saved", extra={"reason": problem})
+        self._set_state(prefix_problem=problem)
 
     def _generate(self, job: _Generation) -> None:
         if job.cancelled.is_set():

@@ -12,60 +12,16 @@ from sqlmodel import func, select
 from edgeapp import __version__, store
 from edgeapp.api.deps import ClientDep, SessionDep, StateDep
 from edgeapp.api.schemas import KioskExitRequest
-from edgeapp.chat.engine import EngineStatus
 from edgeapp.db import ChatMessageRow
-from edgeapp.documents import pdf_status
 from edgeapp.errors import Forbidden, NotFound
-from edgeapp.state import AppState
+from edgeapp.health import health_report
 
 router = APIRouter(tags=["system"])
 
 
-def health_report(state: AppState) -> tuple[int, dict[str, Any]]:
-    """The health body and its HTTP status: 503 while the model loads, else 200."""
-    problems: list[str] = []
-    model = state.engine.state
-    if model.status is EngineStatus.UNAVAILABLE:
-        problems.append(f"model unavailable: {model.detail}")
-    resume = state.resume
-    if resume.resume is None:
-        problems.append(f"resume unavailable: {resume.problem}")
-    pdf = pdf_status(state)
-    if pdf.status in {"missing", "invalid"}:
-        problems.append(f"pdf {pdf.status}: {pdf.detail}")
-    if model.status is EngineStatus.LOADING:
-        status = "loading"
-    elif problems:
-        status = "degraded"
-    else:
-        status = "ok"
-    body = {
-        "status": status,
-        "version": __version__,
-        "model": {
-            "status": model.status.value,
-            "detail": model.detail,
-            "name": model.model_name,
-            "load_seconds": model.load_seconds,
-            "prefix_tokens": model.prefix_tokens,
-            "prefix_source": model.prefix_source,
-            "prefix_in_cache": model.prefix_in_cache,
-            "chat_template": model.has_chat_template,
-        },
-        "resume": {
-            "status": "ok" if resume.resume is not None else "invalid",
-            "file": resume.path.name,
-            "name": resume.resume.basics.name if resume.resume and resume.resume.basics else None,
-        },
-        "pdf": {"status": pdf.status, "detail": pdf.detail, "file_name": pdf.file_name},
-        "problems": problems,
-    }
-    return (503 if status == "loading" else 200), body
-
-
 @router.get("/health")
 def get_health(state: StateDep) -> JSONResponse:
-    """200 when ready (or degraded, with the reasons); 503 while the model loads."""
+    """200 when ready (or degraded, with each problem named); 503 while the model loads."""
     code, body = health_report(state)
     return JSONResponse(body, status_code=code)
 
