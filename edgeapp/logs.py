@@ -91,7 +91,7 @@ class _FailureNoted:
         if not self._failed_now:
             self.failure = None
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+    def handleError(self, record: logging.LogRecord) -> None:
         """Remember why the record could not be written."""
         self._failed_now = True
         error = sys.exc_info()[1]
