@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=Path, help="GGUF model file (overrides MODEL_PATH)")
     parser.add_argument("--no-model", action="store_true", help="do not load a model: data-built answers only")
     parser.add_argument("--data-dir", type=Path, help="database and logs folder (overrides DATA_DIR)")
+    parser.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback when edgeapp cannot start"
+    )
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -157,11 +161,21 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return cmd_validate(args.path)
+    settings: Settings | None = None
     try:
         settings = settings_from_args(args)
-    except ValueError as exc:
-        print(f"error: invalid configuration: {exc}", file=sys.stderr)
-        return 2
+        return run_command(args, settings)
+    except Exception as exc:  # whatever stops the start: plain lines, the traceback only with --debug
+        from edgeapp.startup import explain
+
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print(f"error: {explain(exc, settings)}", file=sys.stderr)
+        return 2 if settings is None else 1
+
+
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the command `args` names with `settings`."""
     if args.command == "serve":
         return cmd_serve(settings, browser=args.browser)
     if args.command == "pdf":

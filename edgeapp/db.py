@@ -93,6 +93,11 @@ SCHEMA_VERSION = len(MIGRATIONS)
 class DatabaseTooNew(RuntimeError):
     """The database was written by a newer edgeapp than this one."""
 
+    def __init__(self, message: str, *, found: int = 0, supported: int = 0) -> None:
+        super().__init__(message)
+        self.found = found
+        self.supported = supported
+
 
 def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
@@ -124,7 +129,9 @@ def migrate(engine: SQLEngine) -> None:
     current = schema_version(engine)
     if current > SCHEMA_VERSION:
         raise DatabaseTooNew(
-            f"database schema v{current} is newer than this edgeapp (v{SCHEMA_VERSION}); upgrade edgeapp"
+            f"database schema v{current} is newer than this edgeapp (v{SCHEMA_VERSION}); upgrade edgeapp",
+            found=current,
+            supported=SCHEMA_VERSION,
         )
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with engine.begin() as conn:
