@@ -81,8 +81,8 @@ class BackgroundServer:
             time.sleep(0.01)
         logger.info("serving", extra={"url": self.url})  # in the log file; the CLI tells the person
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask uvicorn to exit and wait for it."""
+    def stop(self, timeout: float = 75.0) -> None:
+        """Ask uvicorn to exit and wait for it (its shutdown waits for the model's current step)."""
         self.server.should_exit = True
         self.thread.join(timeout=timeout)
         self.sock.close()

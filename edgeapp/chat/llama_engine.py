@@ -42,6 +42,7 @@ MB = 1024 * 1024
 _END = object()
 _WAKE = object()  # tells an idle model thread that a token count is waiting
 _COUNT_TIMEOUT_S = 30.0
+_CLOSE_TIMEOUT_S = 60.0
 
 
 @dataclass
@@ -86,6 +87,7 @@ class LlamaEngine:
         self._n_ctx = n_ctx
         self._n_threads = n_threads or (os.cpu_count() or 1)
         self._n_batch = n_batch
+        self._n_ubatch = min(n_batch, 128)
         self._jobs: queue.SimpleQueue[_Generation | _Prefix | object | None] = queue.SimpleQueue()
         self._counts: queue.SimpleQueue[_Count] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="edgeapp-llama", daemon=True)
@@ -128,11 +130,21 @@ class LlamaEngine:
         self._thread.start()
 
     def close(self) -> None:
-        """Ask the model thread to finish and wait briefly for it."""
+        """Ask the model thread to finish and wait for it: at most one model step (see `_eval`).
+
+        A process that exits while this thread is inside llama.cpp crashes on the way out, so
+        closing waits (a minute at most, for a wedged model).
+        """
         self._closed.set()
         self._jobs.put(None)
+        if not self._thread.is_alive():
+            return
+        self._thread.join(timeout=2)
         if self._thread.is_alive():
-            self._thread.join(timeout=10)
+            logger.info("waiting for the model to finish its current step")
+            self._thread.join(timeout=_CLOSE_TIMEOUT_S)
+        if self._thread.is_alive():
+            logger.warning("the model thread is still busy; exiting anyway")
 
     def count_tokens(self, text: str) -> int:
         """Exact once ready, counted on the model thread; about four characters a token before."""
@@ -240,7 +252,7 @@ class LlamaEngine:
             n_threads=self._n_threads,
             n_threads_batch=self._n_threads,
             n_batch=self._n_batch,
-            n_ubatch=min(self._n_batch, 128),
+            n_ubatch=self._n_ubatch,
             swa_full=True,  # Gemma's sliding window otherwise forbids reusing a cached prefix
             verbose=False,
         )
@@ -300,7 +312,14 @@ class LlamaEngine:
             source = "restored"
         else:
             llm.reset()
-            llm.eval(tokens)
+            # A micro-batch at a time, so that closing the app (Ctrl+C while a long prefix is
+            # being evaluated) waits for one step, not for the whole prefix.
+            step = self._n_ubatch
+            for start in range(0, len(tokens), step):
+                if self._closed.is_set():
+                    logger.info("prompt prefix abandoned: closing")
+                    return
+                llm.eval(tokens[start : start + step])
             if self._cache_usable:
                 self._save_prefix(path, tokens)
             source = "computed"
