@@ -130,8 +130,10 @@ def cmd_pdf(settings: Settings, output: Path) -> int:
 def cmd_serve(settings: Settings, *, browser: bool = False) -> int:
     """Serve headless until interrupted."""
     from edgeapp.app import create_app
+    from edgeapp.kiosk_pin import generated_pin_notice
     from edgeapp.logs import configure_logging
     from edgeapp.server import PortBusy, bind_socket, make_server, url_of
+    from edgeapp.state import AppState
 
     configure_logging(
         settings.log_level,
@@ -147,6 +149,9 @@ def cmd_serve(settings: Settings, *, browser: bool = False) -> int:
     app = create_app(settings)
     url = url_of(sock)
     print(f"edgeapp serving {url}  (Ctrl+C to stop)", flush=True)
+    state: AppState = app.state.edgeapp
+    if state.kiosk_pin_generated and state.kiosk_pin:
+        print(generated_pin_notice(state.kiosk_pin, settings.data_dir), flush=True)
     if browser:
         from edgeapp.kiosk_browser import launch_kiosk_browser
 

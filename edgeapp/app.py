@@ -33,6 +33,7 @@ from edgeapp.errors import (
     StorageUnavailable,
     describe_validation_error,
 )
+from edgeapp.kiosk_pin import resolve_pin
 from edgeapp.metrics import RequestMetrics
 from edgeapp.middleware.request_log import RequestLogMiddleware
 from edgeapp.middleware.security import (
@@ -85,6 +86,7 @@ def _error_response(error: EdgeAppError) -> JSONResponse:
 def create_app(settings: Settings, *, engine: Engine | None = None, start_engine: bool = True) -> FastAPI:
     """Build the app: database, resume, model engine, middleware, routes and the frontend."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    kiosk_pin, pin_generated = resolve_pin(settings)
     db = create_db_engine(settings.database_path)
     resume = load_resume_source(settings)
     model = FairEngine(
@@ -113,6 +115,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
         resume=resume,
         assistant=assistant,
         csrf_token=secrets.token_urlsafe(32),
+        kiosk_pin=kiosk_pin,
+        kiosk_pin_generated=pin_generated,
         storage=StorageChecks(db, settings.data_dir, min_free_bytes=settings.min_free_disk_mb * MB),
         metrics=metrics,
         limits=RateLimits.from_settings(settings),

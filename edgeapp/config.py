@@ -113,9 +113,20 @@ class Settings(BaseSettings):
     history_turns: int = Field(6, ge=0, description="Recent messages of a visitor used for follow-up questions.")
     kiosk: bool = Field(False, description="Kiosk mode: fullscreen, idle reset, operator PIN to exit.")
     kiosk_idle_seconds: int = Field(90, ge=10, description="Kiosk: seconds without input before the session is wiped.")
-    kiosk_pin: str = Field("2468", min_length=4, description="Kiosk: operator PIN that exits kiosk mode.")
-    kiosk_pin_attempts_per_minute: int = Field(
-        5, ge=1, description="Kiosk: operator PIN attempts allowed per client address per minute."
+    kiosk_pin: str | None = Field(
+        None,
+        min_length=4,
+        description="Kiosk: operator PIN that exits kiosk mode. Unset: the first kiosk start generates a "
+        "6-digit PIN, keeps it in DATA_DIR/kiosk-pin and prints it once.",
+    )
+    kiosk_pin_free_attempts: int = Field(
+        5, ge=1, description="Kiosk: wrong PINs in a row before each further wrong one locks the PIN pad."
+    )
+    kiosk_pin_max_lock_seconds: int = Field(
+        60,
+        ge=2,
+        description="Kiosk: the longest lock after wrong PINs (locks double from 2 s), so at most about "
+        "3600 / this many guesses an hour, from all clients together.",
     )
 
     @field_validator("allowed_origins", mode="before")

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from edgeapp.config import Settings
+from edgeapp.kiosk_pin import generated_pin_notice
 from edgeapp.logs import configure_logging
 from edgeapp.server import BackgroundServer, PortBusy, bind_socket
 from edgeapp.single_instance import InstanceLock, ask_to_raise
@@ -78,6 +79,8 @@ def _serve_and_show(settings: Settings, lock: InstanceLock, launched: float) -> 
         return 2
     app = create_app(settings, start_engine=False)
     state: AppState = app.state.edgeapp
+    if state.kiosk_pin_generated and state.kiosk_pin:
+        _say(generated_pin_notice(state.kiosk_pin, settings.data_dir))
     server = BackgroundServer(app, sock, log_level=settings.log_level)
     try:
         server.start()

@@ -60,12 +60,15 @@ def test_limits_come_from_settings(tmp_path: Path) -> None:
         chat_rate_per_minute=7,
         chat_rate_per_address_per_minute=11,
         telemetry_rate_per_minute=13,
-        kiosk_pin_attempts_per_minute=3,
+        kiosk_pin_free_attempts=3,
+        kiosk_pin_max_lock_seconds=30,
     )
     limits = RateLimits.from_settings(settings)
     assert (limits.chat_per_visitor.limit, limits.chat_per_address.limit) == (7, 11)
-    assert (limits.telemetry.limit, limits.kiosk_pin.limit) == (13, 3)
-    assert {limiter.window for limiter in vars(limits).values()} == {60.0}
+    assert limits.telemetry.limit == 13
+    assert (limits.kiosk_pin.free_attempts, limits.kiosk_pin.max_lock) == (3, 30)
+    windows = {limiter.window for limiter in vars(limits).values() if isinstance(limiter, RateLimiter)}
+    assert windows == {60.0}
 
 
 def test_many_visitor_ids_from_one_address_share_its_chat_limit(tmp_path: Path) -> None:
@@ -77,8 +80,8 @@ def test_many_visitor_ids_from_one_address_share_its_chat_limit(tmp_path: Path) 
 
 
 def test_kiosk_pin_attempts_are_configurable(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path / "data", kiosk=True, kiosk_pin="9731", kiosk_pin_attempts_per_minute=2)
+    settings = make_settings(tmp_path / "data", kiosk=True, kiosk_pin="9731", kiosk_pin_free_attempts=2)
     with TestClient(create_app(settings, engine=FakeEngine(["ok"])), base_url=BASE_URL) as client:
         client.headers["X-EdgeApp-Token"] = client.get("/api/client_config").json()["csrf_token"]
-        codes = [client.post("/api/kiosk/exit", json={"pin": "0000"}).status_code for _ in range(3)]
-    assert codes == [403, 403, 429]
+        codes = [client.post("/api/kiosk/exit", json={"pin": "0000"}).status_code for _ in range(4)]
+    assert codes == [403, 403, 403, 429]  # two free, the third checked and locking

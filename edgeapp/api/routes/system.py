@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import func, select
 
 from edgeapp import __version__, store
-from edgeapp.api.deps import ClientDep, SessionDep, StateDep
+from edgeapp.api.deps import SessionDep, StateDep
 from edgeapp.api.schemas import KioskExitRequest
 from edgeapp.db import ChatMessageRow
 from edgeapp.errors import Forbidden, NotFound
@@ -64,12 +64,12 @@ def get_client_config(state: StateDep) -> dict[str, Any]:
 
 
 @router.post("/kiosk/exit")
-def post_kiosk_exit(body: KioskExitRequest, state: StateDep, client: ClientDep) -> dict[str, bool]:
+def post_kiosk_exit(body: KioskExitRequest, state: StateDep) -> dict[str, bool]:
     """Leave kiosk mode when the operator's PIN is right."""
     if not state.settings.kiosk:
         raise NotFound("kiosk mode is not on")
-    state.limits.check_kiosk_pin(client)
-    if not secrets.compare_digest(body.pin.encode(), state.settings.kiosk_pin.encode()):
+    expected = (state.kiosk_pin or "").encode()
+    if not expected or not state.limits.check_kiosk_pin(lambda: secrets.compare_digest(body.pin.encode(), expected)):
         raise Forbidden("wrong PIN")
     if state.on_kiosk_exit is not None:
         state.on_kiosk_exit()
