@@ -63,9 +63,35 @@ def load_resume_source(settings: Settings) -> ResumeSource:
 
 
 def build_engine(settings: Settings) -> Engine:
-    """The real llama.cpp engine, or a null one when the model is switched off."""
+    """The configured engine: the local llama.cpp model, an OpenAI-compatible server (with the
+    local model as fallback when asked), or a null one when the model is switched off."""
     if not settings.model_enabled:
         return NullEngine()
+    if settings.engine == "openai":
+        from edgeapp.chat.openai_engine import OpenAIEngine, Timeouts
+
+        remote = OpenAIEngine(
+            settings.engine_url,
+            model=settings.engine_model,
+            api_key=settings.engine_api_key.get_secret_value(),
+            prompt_style=settings.engine_prompt,
+            n_ctx=settings.n_ctx,
+            timeouts=Timeouts(
+                connect=settings.engine_connect_timeout,
+                first_token=settings.engine_first_token_timeout,
+                between_tokens=settings.engine_token_timeout,
+                probe_interval=settings.engine_probe_seconds,
+            ),
+        )
+        if settings.engine_fallback == "none":
+            return remote
+        from edgeapp.chat.fallback_engine import FallbackEngine
+
+        return FallbackEngine(remote, _local_engine(settings))
+    return _local_engine(settings)
+
+
+def _local_engine(settings: Settings) -> Engine:
     from edgeapp.chat.llama_engine import LlamaEngine
 
     return LlamaEngine(

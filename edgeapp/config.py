@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 APP_NAME = "edgeapp"
@@ -111,6 +111,43 @@ class Settings(BaseSettings):
     n_batch: int = Field(256, ge=32, description="Prompt tokens evaluated per batch.")
     max_answer_tokens: int = Field(160, ge=8, description="Most tokens the model may generate per answer.")
     history_turns: int = Field(6, ge=0, description="Recent messages of a visitor used for follow-up questions.")
+    engine: Literal["local", "openai"] = Field(
+        "local",
+        description="Which engine answers: local (the GGUF in this process) or openai (an OpenAI-compatible "
+        "server at ENGINE_URL: llama-server, Ollama, vLLM, LM Studio, python -m llama_cpp.server).",
+    )
+    engine_url: str = Field(
+        "",
+        description="ENGINE=openai: the server's OpenAI base URL, as the openai client takes it "
+        "(e.g. http://gpu-box.local:8080/v1).",
+    )
+    engine_model: str = Field("", description="ENGINE=openai: the model to ask for. Empty: the first the server lists.")
+    engine_api_key: SecretStr = Field(
+        SecretStr(""), description="ENGINE=openai: API key sent as a Bearer token. Empty: none."
+    )
+    engine_prompt: Literal["chat", "completion"] = Field(
+        "chat",
+        description="ENGINE=openai: chat for instruct models (/v1/chat/completions, the server applies the "
+        "model's template); completion for base models without a chat template, like the default Gemma 270M "
+        "(/v1/completions, the same prompt the local engine uses).",
+    )
+    engine_connect_timeout: float = Field(
+        3.0, gt=0, le=60, description="ENGINE=openai: seconds to connect before answering from data."
+    )
+    engine_first_token_timeout: float = Field(
+        20.0, gt=0, le=600, description="ENGINE=openai: seconds to wait for the first token before answering from data."
+    )
+    engine_token_timeout: float = Field(
+        10.0, gt=0, le=600, description="ENGINE=openai: longest pause between tokens before answering from data."
+    )
+    engine_probe_seconds: float = Field(
+        15.0, ge=0.2, le=3600, description="ENGINE=openai: how often health asks the server whether it is there."
+    )
+    engine_fallback: Literal["none", "local"] = Field(
+        "none",
+        description="ENGINE=openai: what answers while the server is down: none (the data-built answer) or "
+        "local (the GGUF at MODEL_PATH, loaded in this process as well).",
+    )
     kiosk: bool = Field(False, description="Kiosk mode: fullscreen, idle reset, operator PIN to exit.")
     kiosk_idle_seconds: int = Field(90, ge=10, description="Kiosk: seconds without input before the session is wiped.")
     kiosk_pin: str | None = Field(
@@ -144,6 +181,22 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("engine_url")
+    @classmethod
+    def _check_engine_url(cls, value: str) -> str:
+        """An http(s) URL without a trailing slash, or empty."""
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL, e.g. http://gpu-box.local:8080/v1")
+        return value
+
+    @model_validator(mode="after")
+    def _engine_needs_url(self) -> Settings:
+        """ENGINE=openai is meaningless without a server to ask."""
+        if self.engine == "openai" and not self.engine_url:
+            raise ValueError("ENGINE=openai needs ENGINE_URL (e.g. http://gpu-box.local:8080/v1)")
+        return self
 
     @property
     def database_path(self) -> Path:

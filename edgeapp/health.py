@@ -18,6 +18,8 @@ def health_report(state: AppState) -> tuple[int, dict[str, Any]]:
     model = state.engine.state
     if model.status is EngineStatus.UNAVAILABLE:
         problems.append(f"model unavailable: {model.detail}")
+    if model.problem:
+        problems.append(model.problem)
     resume = state.resume
     if resume.resume is None:
         problems.append(f"resume unavailable: {resume.problem}")
@@ -47,6 +49,10 @@ def health_report(state: AppState) -> tuple[int, dict[str, Any]]:
             "prefix_in_cache": model.prefix_in_cache,
             "prefix_problem": model.prefix_problem or None,
             "chat_template": model.has_chat_template,
+            "backend": model.backend,
+            "url": model.url or None,
+            "reachable": model.reachable,
+            "latency_ms": model.latency_ms,
         },
         "resume": {
             "status": "ok" if resume.resume is not None else "invalid",

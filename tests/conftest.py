@@ -49,3 +49,14 @@ def client(settings: Settings, fake_engine: FakeEngine) -> Iterator[TestClient]:
         token = test_client.get("/api/client_config").json()["csrf_token"]
         test_client.headers["X-EdgeApp-Token"] = token
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def llama_cpp_server_url() -> Iterator[str]:
+    """A real OpenAI-compatible server, `python -m llama_cpp.server`, on the default model,
+    shared by the tests of a session; yields its base URL (…/v1)."""
+    from benchmarks.inference_servers import llama_cpp_server
+    from tests.helpers import require_model
+
+    with llama_cpp_server(require_model()) as server:
+        yield server.url

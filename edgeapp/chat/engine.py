@@ -40,6 +40,11 @@ class EngineState:
     prefix_in_cache: bool = False  # the KV cache still starts with the whole prefix
     has_chat_template: bool = False
     prefix_problem: str = ""  # why the shared prefix is not cached or not saved, when it is not
+    backend: str = "local"  # "local" (in this process) or "openai" (an OpenAI-compatible server)
+    url: str = ""  # the server's base URL, for a remote engine
+    reachable: bool | None = None  # a remote engine's server answered its last probe
+    latency_ms: float | None = None  # the server's last probe round trip, for a remote engine
+    problem: str = ""  # why a working engine runs below its configuration (health shows it)
 
 
 @dataclass
