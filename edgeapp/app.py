@@ -117,6 +117,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
     resume = load_resume_source(settings)
     model = FairEngine(
         engine if engine is not None else build_engine(settings),
+        slots=settings.engine_concurrency if settings.engine == "openai" else 1,
         max_waiting=settings.model_queue_size,
         max_waiting_per_group=settings.model_queue_per_address,
         max_waiting_per_member=settings.model_queue_per_visitor,

@@ -143,6 +143,13 @@ class Settings(BaseSettings):
     engine_probe_seconds: float = Field(
         15.0, ge=0.2, le=3600, description="ENGINE=openai: how often health asks the server whether it is there."
     )
+    engine_concurrency: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="ENGINE=openai: questions this app sends the server at once; more wait in the fair queue. "
+        "Kiosks sharing a server with N parallel slots can each send N divided by the number of kiosks.",
+    )
     engine_fallback: Literal["none", "local"] = Field(
         "none",
         description="ENGINE=openai: what answers while the server is down: none (the data-built answer) or "

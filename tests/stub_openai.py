@@ -24,6 +24,8 @@ class Script:
     models: list[str] = field(default_factory=lambda: ["stub-model"])
     pieces: list[str] = field(default_factory=lambda: [" Avery", " enjoys", " robotics."])
     models_status: int = 200
+    models_hang: bool = False  # /v1/models answers nothing (as llama_cpp.server while it generates)
+    models_asked: int = 0
     completion_status: int = 200
     stall_after: int | None = None  # stop sending after this many pieces (and never finish)
     api_key: str = ""
@@ -41,8 +43,11 @@ def stub_app(script: Script) -> FastAPI:
 
     @app.get("/v1/models")
     async def models(request: Request) -> Response:
+        script.models_asked += 1
         if (refusal := refused(request)) is not None:
             return refusal
+        if script.models_hang:
+            await asyncio.sleep(3600)
         if script.models_status != 200:
             return JSONResponse({"error": {"message": "loading"}}, status_code=script.models_status)
         return JSONResponse({"object": "list", "data": [{"id": m, "object": "model"} for m in script.models]})

@@ -17,11 +17,11 @@ from edgeapp.app import build_engine
 from edgeapp.chat.assistant import MODEL_UNAVAILABLE_NOTE, Assistant
 from edgeapp.chat.engine import Engine, EngineStatus
 from edgeapp.chat.events import FinalEvent, ReplaceEvent, TokenEvent
-from edgeapp.chat.fake import FakeEngine
 from edgeapp.chat.fallback_engine import FallbackEngine
 from edgeapp.chat.openai_engine import MessageFraming, OpenAIEngine, PromptStyle, Timeouts
 from edgeapp.chat.prompts import COMPLETION_STOPS
 from edgeapp.resume.loader import default_resume_path, load_resume
+from tests.fakes import FakeEngine
 from tests.helpers import live_server, make_settings, parse_sse
 from tests.stub_openai import Script, closed_port_url, silent_server, stub_server
 
@@ -130,7 +130,8 @@ def test_prefix_is_sent_once_when_the_server_is_reached(started: list[Engine]) -
         engine.set_prefix(assistant.prefix)
         engine.start()
         wait_until(lambda: engine.state.status is EngineStatus.READY)
-        time.sleep(0.5)  # several probes later, still one warm-up
+        asked = script.models_asked
+        wait_until(lambda: script.models_asked >= asked + 3)  # several probes later, still one warm-up
     warmups = [body for _path, body, _h in script.requests if not body.get("stream")]
     assert len(warmups) == 1
     assert warmups[0]["prompt"] == assistant.prefix() and warmups[0]["max_tokens"] == 1
@@ -204,9 +205,26 @@ def test_slow_server_stays_off_for_the_cooldown_even_though_it_answers_probes(st
         wait_until(lambda: engine.state.status is EngineStatus.READY)
         answer(engine)
         assert engine.state.status is EngineStatus.UNAVAILABLE
-        time.sleep(0.6)  # three probe intervals: the probes succeed, the cooldown holds
+        asked = script.models_asked
+        wait_until(lambda: script.models_asked >= asked + 3)  # probes succeed, the cooldown holds
         assert engine.state.status is EngineStatus.UNAVAILABLE
         assert engine.state.reachable is True
+
+
+def test_a_ready_server_too_busy_to_list_its_models_stays_ready(started: list[Engine]) -> None:
+    script = Script()
+    with stub_server(script) as url:
+        engine = engine_for(url)
+        started.append(engine)
+        engine.start()
+        wait_until(lambda: engine.state.status is EngineStatus.READY)
+        script.models_hang = True
+        asked = script.models_asked
+        wait_until(lambda: script.models_asked >= asked + 3)  # two probes have timed out reading
+        assert engine.state.status is EngineStatus.READY
+        text, _ = answer(engine)
+        script.models_hang = False
+    assert text == "Avery enjoys robotics."
 
 
 def test_a_server_that_comes_back_is_used_again(started: list[Engine]) -> None:

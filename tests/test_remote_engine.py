@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from benchmarks.inference_servers import MODEL_ALIAS, llama_cpp_server
 from edgeapp.chat.assistant import MODEL_UNAVAILABLE_NOTE, Assistant
@@ -78,15 +79,27 @@ def test_chat_completions_stream_from_the_real_server(llama_cpp_server_url: str)
             time.sleep(0.05)
         prompt = assistant.prompts().build(OPEN_QUESTION, [], fits=lambda _t: True)
         assert prompt is not None and engine.framing.framed(prompt.text)
+        # A base model through a chat template often ends its turn at once; a story opening it continues.
+        story = (
+            ImmutableSandboxedEnvironment()
+            .from_string(engine.framing.template)
+            .render(
+                messages=[
+                    {"role": "system", "content": "You write stories."},
+                    {"role": "user", "content": "Once upon a time"},
+                ]
+            )
+        )
 
-        async def collect() -> list[str]:
-            return [piece async for piece in engine.stream(GenerationRequest(prompt.text, max_tokens=12))]
+        async def collect(text: str) -> list[str]:
+            return [piece async for piece in engine.stream(GenerationRequest(text, max_tokens=12))]
 
-        pieces = asyncio.run(collect())
+        asyncio.run(collect(prompt.text))  # the resume prompt is accepted (no error)
+        pieces = asyncio.run(collect(story))
     finally:
         engine.close()
-    assert pieces and "".join(pieces).strip()
-    assert engine.stats.generations == 1 and engine.stats.first_token_seconds
+    assert "".join(pieces).strip()
+    assert engine.stats.generations == 2 and engine.stats.first_token_seconds
 
 
 @pytest.mark.timeout(400)

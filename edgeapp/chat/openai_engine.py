@@ -315,6 +315,12 @@ class OpenAIEngine:
         started = time.perf_counter()
         try:
             response = client.get(f"{self.base_url}/models")
+        except httpx.ReadTimeout:
+            # Connected, but no answer in time: some servers (llama_cpp.server) answer nothing
+            # while they generate. Generation has its own timeouts, so a ready engine stays ready.
+            if self.state.status is not EngineStatus.READY:
+                self._set_unavailable(f"{self.base_url} accepts connections but does not answer")
+            return
         except httpx.HTTPError as exc:
             self._set_state(reachable=False, latency_ms=None)
             self._set_unavailable(f"cannot reach {self.base_url}: {exc.__class__.__name__}")
@@ -373,7 +379,9 @@ class OpenAIEngine:
 
     def _probe_loop(self) -> None:
         with httpx.Client(
-            verify=self._ssl, headers=self._headers(), timeout=httpx.Timeout(self.timeouts.connect + 2)
+            verify=self._ssl,
+            headers=self._headers(),
+            timeout=httpx.Timeout(self.timeouts.first_token, connect=self.timeouts.connect),
         ) as client:
             while not self._closed.is_set():
                 self.probe(client)
