@@ -100,6 +100,13 @@ class ModelUnavailable(EdgeAppError):
     error_type = "model_unavailable"
 
 
+class ResumeUnavailable(EdgeAppError):
+    """There is no readable resume to answer from (the configured file is invalid or missing)."""
+
+    status_code = 503
+    error_type = "resume_unavailable"
+
+
 class StorageUnavailable(EdgeAppError):
     """The database (or the disk under it) refused an operation the request needs."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -183,3 +184,22 @@ def test_answers_are_stored_with_their_outcome_and_topics(client: TestClient, se
     assert {"path": "basics.email", "attribute": metas[0]["topics"][0]["attribute"]} in metas[0]["topics"]
     assert metas[1]["outcome"] in {"absent", "refused"}
     assert metas[0]["language"] == "en"
+
+
+def test_chat_without_a_readable_resume_says_so(tmp_path: Path) -> None:
+    import json
+
+    from edgeapp.app import create_app
+    from tests.fakes import FakeEngine
+    from tests.helpers import make_settings
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"work": [{"startDate": "yesterday"}]}))
+    settings = make_settings(tmp_path / "data", resume_data=bad)
+    with TestClient(create_app(settings, engine=FakeEngine()), base_url="http://127.0.0.1") as c:
+        token = c.get("/api/client_config").json()["csrf_token"]
+        response = c.post("/api/chat", json={"content": "Hi", "user_id": "v1"}, headers={"X-EdgeApp-Token": token})
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["type"] == "resume_unavailable", error  # the model is fine; the resume is not
+    assert "work[0].startDate" in error["message"]

@@ -96,3 +96,15 @@ def test_wrong_method_is_json_405(client: TestClient) -> None:
 def test_kiosk_exit_off_when_not_kiosk(client: TestClient) -> None:
     response = client.post("/api/kiosk/exit", json={"pin": "2468"})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("offset", [9223372036854775808, 10**30, 1_000_000_001])
+def test_history_offset_past_any_integer_is_422_not_500(client: TestClient, offset: int) -> None:
+    response = client.get("/api/chat/history", params={"user_id": "v1", "offset": offset})
+    assert response.status_code == 422
+    assert response.json()["error"]["type"] == "invalid_request"
+
+
+def test_history_offset_past_the_end_is_an_empty_page(client: TestClient) -> None:
+    response = client.get("/api/chat/history", params={"user_id": "v1", "offset": 1_000_000_000})
+    assert response.status_code == 200 and response.json()["messages"] == []

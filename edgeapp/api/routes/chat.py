@@ -14,9 +14,11 @@ from edgeapp.api.schemas import ChatRequest, ChatResponse, HistoryResponse, User
 from edgeapp.api.sse import answered_response, sse_stream, to_message
 from edgeapp.chat.fair_queue import queue_client
 from edgeapp.conversation import Answered, chat_events
-from edgeapp.errors import EdgeAppError, InvalidRequest, ModelUnavailable
+from edgeapp.errors import EdgeAppError, InvalidRequest, ResumeUnavailable
 
 router = APIRouter(tags=["chat"])
+
+MAX_OFFSET = 1_000_000_000  # far past any history; SQLite's integers end at 2**63 - 1
 
 
 @router.post("/chat", response_model=None, responses={200: {"content": {"text/event-stream": {}}}})
@@ -27,7 +29,7 @@ async def post_chat(
     if len(body.content) > state.settings.max_question_chars:
         raise InvalidRequest(f"content: at most {state.settings.max_question_chars} characters")
     if state.assistant is None:
-        raise ModelUnavailable(f"no resume to answer from: {state.resume.problem}")
+        raise ResumeUnavailable(f"no resume to answer from: {state.resume.problem}")
     state.limits.check_chat(client, body.user_id)
     await state.model_queue.check_question(body.content)
     # A place in the fair model queue (per address, then per visitor), refused now with Retry-After
@@ -63,7 +65,7 @@ def get_history(
     session: SessionDep,
     user_id: Annotated[UserId, Query(description="The visitor whose messages to list.")],
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> HistoryResponse:
     """A visitor's messages, oldest first, a page at a time."""
     rows, total = store.list_messages(session, user_id=user_id, limit=limit, offset=offset)
