@@ -78,11 +78,8 @@ class PayloadTooLarge(EdgeAppError):
     error_type = "payload_too_large"
 
 
-class RateLimited(EdgeAppError):
-    """Too many requests from one client; retry after the given seconds."""
-
-    status_code = 429
-    error_type = "rate_limited"
+class RetryLater(EdgeAppError):
+    """A refusal that ends: the response says when to retry (`Retry-After`, in seconds)."""
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
@@ -91,6 +88,13 @@ class RateLimited(EdgeAppError):
     def headers(self) -> dict[str, str]:
         """Tell the client when to retry."""
         return {"Retry-After": str(self.retry_after)}
+
+
+class RateLimited(RetryLater):
+    """Too many requests from one client; retry after the given seconds."""
+
+    status_code = 429
+    error_type = "rate_limited"
 
 
 class ModelUnavailable(EdgeAppError):
@@ -114,19 +118,11 @@ class StorageUnavailable(EdgeAppError):
     error_type = "storage_unavailable"
 
 
-class ModelBusy(EdgeAppError):
+class ModelBusy(RetryLater):
     """Too many questions wait for the model already; retry after the given seconds."""
 
     status_code = 503
     error_type = "model_busy"
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-    def headers(self) -> dict[str, str]:
-        """Tell the client when to retry."""
-        return {"Retry-After": str(self.retry_after)}
 
 
 class QuestionTooLong(InvalidRequest):

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from edgeapp.resume.data import ResumeData
 from edgeapp.server import BackgroundServer
 from tests.browser_util import AUDIT_JS, artifact, chromium, decode_qr, get_json, open_page
 from tests.fakes import FakeEngine
@@ -18,19 +19,7 @@ from tests.helpers import live_server, make_settings, shared_path
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"viewport": {"width": 1440, "height": 900}}
-SECTION_KEYS = [
-    "experience",
-    "projects",
-    "skills",
-    "education",
-    "volunteer",
-    "awards",
-    "certificates",
-    "publications",
-    "languages",
-    "interests",
-    "references",
-]
+SECTION_KEYS = [name for name in ResumeData.model_fields if name not in {"personal_info", "meta"}]
 
 
 @pytest.fixture(scope="module")

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 PropertyValue = Annotated[str, StringConstraints(max_length=200)] | int | float | bool
 
-TELEMETRY_EVENTS = (
-    "page_view",
-    "section_view",
-    "question_asked",
-    "suggestion_clicked",
-    "source_clicked",
-    "resume_download",
-    "qr_shown",
-    "theme_changed",
-    "kiosk_reset",
-    "kiosk_attract_shown",
-)
 TelemetryName = Literal[
     "page_view",
     "section_view",
@@ -34,6 +22,7 @@ TelemetryName = Literal[
     "kiosk_reset",
     "kiosk_attract_shown",
 ]
+TELEMETRY_EVENTS: tuple[str, ...] = get_args(TelemetryName)
 
 
 class StrictBody(BaseModel):

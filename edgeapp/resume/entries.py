@@ -143,7 +143,7 @@ def _work_entry(path: str, work: Work) -> Entry | None:
             f"Job: {title}.",
             _sentence("About the company", work.description),
             _sentence("Location", work.location),
-            period_sentence(work.start_date, work.end_date, ongoing=True),
+            period_sentence(work.start_date, work.end_date, ongoing=work.open_end_is_present),
             work.summary or "",
             _list_sentence("Highlights", work.highlights),
             _sentence("Website", work.url),
@@ -161,7 +161,7 @@ def _volunteer_entry(path: str, volunteer: Volunteer) -> Entry | None:
         [volunteer.summary, *(volunteer.highlights or [])],
         [
             f"Volunteering: {title}.",
-            period_sentence(volunteer.start_date, volunteer.end_date, ongoing=True),
+            period_sentence(volunteer.start_date, volunteer.end_date, ongoing=volunteer.open_end_is_present),
             volunteer.summary or "",
             _list_sentence("Highlights", volunteer.highlights),
             _sentence("Website", volunteer.url),
@@ -180,7 +180,7 @@ def _education_entry(path: str, education: Education) -> Entry | None:
         [_join([degree, education.institution]), education.score],
         [
             f"Education: {title}.",
-            period_sentence(education.start_date, education.end_date, ongoing=False),
+            period_sentence(education.start_date, education.end_date, ongoing=education.open_end_is_present),
             _sentence("Score", education.score),
             _list_sentence("Courses", education.courses),
             _sentence("Website", education.url),
@@ -188,50 +188,34 @@ def _education_entry(path: str, education: Education) -> Entry | None:
     )
 
 
+def _dated_entry(
+    path: str, section: str, kind: str, title: str, *, date_word: str, dates: str, summary: str | None, link: str | None
+) -> Entry | None:
+    """An entry that is one thing on one date (an award, a certificate, a publication)."""
+    text = [f"{kind}: {title}.", _sentence(date_word, dates), summary or "", _sentence("Link", link)]
+    return _entry(path, section, _with_period(title, dates), [summary, title], text)
+
+
 def _award_entry(path: str, award: Award) -> Entry | None:
     title = _join([award.title, award.awarder], " from ") or "Award"
-    return _entry(
-        path,
-        "awards",
-        _with_period(title, award.dates()),
-        [award.summary, title],
-        [
-            f"Award: {title}.",
-            _sentence("Date", award.dates()),
-            award.summary or "",
-        ],
+    return _dated_entry(
+        path, "awards", "Award", title, date_word="Date", dates=award.dates(), summary=award.summary, link=None
     )
 
 
-def _certificate_entry(path: str, certificate: Certificate) -> Entry | None:
-    title = _join([certificate.name, certificate.issuer], " from ") or "Certificate"
-    return _entry(
-        path,
-        "certificates",
-        _with_period(title, certificate.dates()),
-        [title],
-        [
-            f"Certificate: {title}.",
-            _sentence("Date", certificate.dates()),
-            _sentence("Link", certificate.url),
-        ],
+def _certificate_entry(path: str, item: Certificate) -> Entry | None:
+    title = _join([item.name, item.issuer], " from ") or "Certificate"
+    return _dated_entry(
+        path, "certificates", "Certificate", title, date_word="Date", dates=item.dates(), summary=None, link=item.url
     )
 
 
-def _publication_entry(path: str, publication: Publication) -> Entry | None:
-    title = _join([publication.name, publication.publisher], " in ") or "Publication"
-    return _entry(
-        path,
-        "publications",
-        _with_period(title, publication.dates()),
-        [publication.summary, title],
-        [
-            f"Publication: {title}.",
-            _sentence("Published", publication.dates()),
-            publication.summary or "",
-            _sentence("Link", publication.url),
-        ],
-    )
+def _publication_entry(path: str, item: Publication) -> Entry | None:
+    title = _join([item.name, item.publisher], " in ") or "Publication"
+    return _dated_entry(
+        path, "publications", "Publication", title, date_word="Published", dates=item.dates(), summary=item.summary,
+        link=item.url,
+    )  # fmt: skip
 
 
 def _skill_entry(path: str, skill: Skill) -> Entry | None:
@@ -289,7 +273,7 @@ def _project_entry(path: str, project: Project) -> Entry | None:
             _sentence("Kind", project.type),
             _sentence("For", project.entity),
             _sentence("Roles", ", ".join(project.roles or [])),
-            period_sentence(project.start_date, project.end_date, ongoing=True),
+            period_sentence(project.start_date, project.end_date, ongoing=project.open_end_is_present),
             project.description or "",
             _list_sentence("Highlights", project.highlights),
             _sentence("Technologies", ", ".join(project.keywords or [])),

@@ -9,7 +9,7 @@ kept and re-emitted, so a resume survives a round trip through these models.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 from pydantic.alias_generators import to_camel
@@ -71,9 +71,18 @@ class ResumeModel(BaseModel):
         # and they must come back out exactly as they went in.
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
+    open_end_is_present: ClassVar[bool] = True  # for entries with a start and end date
+
     def dates(self) -> str:
-        """When it happened, as the app writes dates everywhere (`March 2019 – present`); "" if undated."""
-        return ""
+        """When it happened, as the app writes dates everywhere (`March 2019 – present`); "" if undated.
+
+        Entries with `start_date`/`end_date` give a range, ongoing unless `open_end_is_present`
+        says a missing end date is only unknown; entries with one date give that date.
+        """
+        fields = vars(self)
+        if "start_date" in type(self).model_fields:
+            return format_range(fields["start_date"], fields["end_date"], ongoing=self.open_end_is_present)
+        return format_date(fields.get("date") or fields.get("release_date"))
 
 
 class Location(ResumeModel):
@@ -121,10 +130,6 @@ class Work(ResumeModel):
     summary: Text | None = None
     highlights: list[Text] | None = None
 
-    def dates(self) -> str:
-        """Its date range; a missing end date means it is still going on."""
-        return format_range(self.start_date, self.end_date, ongoing=True)
-
 
 class Volunteer(ResumeModel):
     """Unpaid work for an organisation."""
@@ -137,13 +142,11 @@ class Volunteer(ResumeModel):
     summary: Text | None = None
     highlights: list[Text] | None = None
 
-    def dates(self) -> str:
-        """Its date range; a missing end date means it is still going on."""
-        return format_range(self.start_date, self.end_date, ongoing=True)
-
 
 class Education(ResumeModel):
     """A course of study at an institution."""
+
+    open_end_is_present: ClassVar[bool] = False  # an unknown end is not "present"
 
     institution: Text | None = None
     url: Text | None = None
@@ -154,10 +157,6 @@ class Education(ResumeModel):
     score: Text | None = None
     courses: list[Text] | None = None
 
-    def dates(self) -> str:
-        """Its date range; a missing end date is unknown, not "present"."""
-        return format_range(self.start_date, self.end_date, ongoing=False)
-
 
 class Award(ResumeModel):
     """An award received."""
@@ -166,10 +165,6 @@ class Award(ResumeModel):
     date: PartialDate | None = None
     awarder: Text | None = None
     summary: Text | None = None
-
-    def dates(self) -> str:
-        """When it was awarded."""
-        return format_date(self.date)
 
 
 class Certificate(ResumeModel):
@@ -180,10 +175,6 @@ class Certificate(ResumeModel):
     url: Text | None = None
     issuer: Text | None = None
 
-    def dates(self) -> str:
-        """When it was earned."""
-        return format_date(self.date)
-
 
 class Publication(ResumeModel):
     """A published work."""
@@ -193,10 +184,6 @@ class Publication(ResumeModel):
     release_date: PartialDate | None = None
     url: Text | None = None
     summary: Text | None = None
-
-    def dates(self) -> str:
-        """When it was published."""
-        return format_date(self.release_date)
 
 
 class Skill(ResumeModel):
@@ -241,10 +228,6 @@ class Project(ResumeModel):
     roles: list[Text] | None = None
     entity: Text | None = None
     type: Text | None = None
-
-    def dates(self) -> str:
-        """Its date range; a missing end date means it is still going on."""
-        return format_range(self.start_date, self.end_date, ongoing=True)
 
 
 class Meta(ResumeModel):
