@@ -7,11 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any, NoReturn
 
 from jinja2 import TemplateError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from edgeapp.chat.events import Turn
@@ -22,6 +26,7 @@ logger = logging.getLogger(__name__)
 COMPLETION_STOPS = ("\nQ:", "\n\n", "\nA:", "Q:", "===")
 TEMPLATE_STOPS = ("<end_of_turn>", "<|im_end|>", "<|eot_id|>", "<|end|>", "</s>", "<|endoftext|>")
 _MAX_HISTORY_CHARS = 600
+TEMPLATE_SECONDS = 1.0  # longest a chat template may take to render once (a normal one takes ~1 ms)
 
 
 def _role_line(role: Role) -> str:
@@ -159,6 +164,44 @@ def _raise(message: str) -> NoReturn:
     raise TemplateError(message)
 
 
+class TemplateTooSlow(TemplateError):
+    """The chat template ran past TEMPLATE_SECONDS (a huge or endless loop)."""
+
+
+def render_within(template: Any, seconds: float, **context: Any) -> str:
+    """Render a Jinja template, stopping it with TemplateTooSlow once `seconds` have passed.
+
+    Jinja compiles a template into Python code (filename "<template>"), so a trace function on
+    this thread sees each of its lines, loops included, and can stop it between two lines.
+    """
+    deadline = time.monotonic() + seconds
+
+    def on_line(_frame: FrameType, _event: str, _arg: object) -> Any:
+        if time.monotonic() > deadline:
+            raise TemplateTooSlow(f"rendering took longer than {seconds:g} s")
+        return on_line
+
+    def on_call(frame: FrameType, _event: str, _arg: object) -> Any:
+        return on_line if frame.f_code.co_filename == "<template>" else None
+
+    previous = sys.gettrace()
+    sys.settrace(on_call)
+    try:
+        text: str = template.render(**context)
+    finally:
+        sys.settrace(previous)
+    return text
+
+
+def describe_template_error(error: BaseException) -> str:
+    """Why a chat template failed, for the log and health (never the visitor's words)."""
+    if isinstance(error, SecurityError):
+        return f"the sandbox refused it: {error}"
+    if isinstance(error, TemplateTooSlow):
+        return str(error)
+    return f"it raised {type(error).__name__}: {error}" if str(error) else f"it raised {type(error).__name__}"
+
+
 class PromptBuilder:
     """Builds every prompt so that it starts with exactly `prefix()` (the KV-cache prefix)."""
 
@@ -180,7 +223,8 @@ class PromptBuilder:
         self._template: Any = None
         self._merge_system = False
         self.template_problem = ""
-        self._prefix = self._system + "\n\n" + _examples(view) + "\n\n"
+        self._completion_prefix = self._system + "\n\n" + _examples(view) + "\n\n"
+        self._prefix = self._completion_prefix
         if chat_template:
             self._prepare_template(chat_template)
 
@@ -199,24 +243,30 @@ class PromptBuilder:
         env.globals["strftime_now"] = lambda fmt: self._today().strftime(str(fmt))
         try:
             self._template = env.from_string(source)
+            failures: list[str] = []
             for merge in (False, True):
                 self._merge_system = merge
                 try:
                     first = self._render([Turn("user", "A")])
                     second = self._render([Turn("user", "B")])
-                except TemplateError:
+                    prefix = _common_prefix(first, second)
+                    sample = self._render([Turn("user", "Q"), Turn("assistant", "R"), Turn("user", "S")])
+                except Exception as error:  # any failure of the owner's template: try the other shape
+                    failures.append(describe_template_error(error))
+                    if isinstance(error, TemplateTooSlow):
+                        break  # the other shape would be as slow
                     continue
-                prefix = _common_prefix(first, second)
-                sample = self._render([Turn("user", "Q"), Turn("assistant", "R"), Turn("user", "S")])
                 if self._system in prefix and sample.startswith(prefix):
                     self._prefix = prefix
                     return
-            raise TemplateError("the template does not keep the resume at the start of the prompt")
-        except (TemplateError, TypeError, ValueError, AttributeError) as error:
-            # A template that fails, or tries something the sandbox forbids, is not used: the
-            # completion prompt works with any model.
-            self.template_problem = str(error) or type(error).__name__
-            logger.warning("chat template not used: %s", self.template_problem)
+                failures.append("it does not keep the resume at the start of the prompt")
+            raise _TemplateUnusable(failures[0])
+        except Exception as error:
+            # A template that fails, is too slow, or tries something the sandbox forbids is not
+            # used: the completion prompt works with any model.
+            reason = str(error) if isinstance(error, _TemplateUnusable) else describe_template_error(error)
+            self.template_problem = reason
+            logger.warning("chat template not used, prompts use the completion format: %s", reason)
             self._template = None
             self._merge_system = False
 
@@ -226,13 +276,14 @@ class PromptBuilder:
             messages[0] = {"role": "user", "content": f"{self._system}\n\n{messages[0]['content']}"}
         else:
             messages.insert(0, {"role": "system", "content": self._system})
-        text: str = self._template.render(
+        return render_within(
+            self._template,
+            TEMPLATE_SECONDS,
             messages=messages,
             bos_token=self._bos,
             eos_token=self._eos,
             add_generation_prompt=True,
         )
-        return text
 
     def build(self, question: str, history: Sequence[Turn], *, fits: Callable[[str], bool]) -> Prompt | None:
         """The prompt for `question`, dropping old history, then the last exchange, then question
@@ -259,19 +310,27 @@ class PromptBuilder:
 
     def _compose(self, question: str, turns: list[Turn]) -> Prompt | None:
         if self._template is None:
-            history = "".join(
-                f"Q: {turns[i].content}\nA: {turns[i + 1].content}\n\n" for i in range(0, len(turns) - 1, 2)
-            )
-            return Prompt(f"{self._prefix}{history}Q: {question}\nA:", COMPLETION_STOPS)
+            return self._completion(question, turns)
         try:
             rendered = self._render([*turns, Turn("user", question)])
-        except (TemplateError, TypeError, ValueError, AttributeError) as error:
-            logger.warning("chat template failed: %s", error)
-            return None
+        except Exception as error:  # the owner's template failed for this question only
+            logger.warning(
+                "chat template failed for one question; it is asked in the completion format: %s",
+                describe_template_error(error),
+            )
+            return self._completion(question, turns)
         if not rendered.startswith(self._prefix):
-            logger.warning("chat template output does not start with the prompt prefix")
-            return None
+            logger.warning("chat template output does not start with the prompt prefix; completion format used")
+            return self._completion(question, turns)
         return Prompt(rendered, TEMPLATE_STOPS)
+
+    def _completion(self, question: str, turns: list[Turn]) -> Prompt:
+        history = "".join(f"Q: {turns[i].content}\nA: {turns[i + 1].content}\n\n" for i in range(0, len(turns) - 1, 2))
+        return Prompt(f"{self._completion_prefix}{history}Q: {question}\nA:", COMPLETION_STOPS)
+
+
+class _TemplateUnusable(TemplateError):
+    """The chat template renders, but not in a shape the prompts can use."""
 
 
 def _common_prefix(first: str, second: str) -> str:
