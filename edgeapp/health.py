@@ -28,6 +28,9 @@ def health_report(state: AppState) -> tuple[int, dict[str, Any]]:
     pdf = pdf_status(state)
     if pdf.status in {"missing", "invalid"}:
         problems.append(f"pdf {pdf.status}: {pdf.detail}")
+    template_used, template_problem = _chat_template_in_use(state)
+    if template_problem:
+        problems.append(f"chat template not used ({template_problem}); prompts use the completion format")
     problems.extend(state.storage.problems())
     problems.extend(logging_problems())
     if model.status is EngineStatus.LOADING:
@@ -48,7 +51,8 @@ def health_report(state: AppState) -> tuple[int, dict[str, Any]]:
             "prefix_source": model.prefix_source,
             "prefix_in_cache": model.prefix_in_cache,
             "prefix_problem": model.prefix_problem or None,
-            "chat_template": model.has_chat_template,
+            "chat_template": template_used,
+            "chat_template_problem": template_problem or None,
             "backend": model.backend,
             "url": model.url or None,
             "reachable": model.reachable,
@@ -63,3 +67,11 @@ def health_report(state: AppState) -> tuple[int, dict[str, Any]]:
         "problems": problems,
     }
     return (503 if status == "loading" else 200), body
+
+
+def _chat_template_in_use(state: AppState) -> tuple[bool, str]:
+    """Whether prompts really go through the model's chat template, and why not when it has one."""
+    if state.assistant is None or not state.engine.chat_template or state.engine.state.status is not EngineStatus.READY:
+        return False, ""
+    builder = state.assistant.prompts()  # built already, on the model thread, when the prefix was set
+    return builder.uses_chat_template, builder.template_problem
