@@ -314,9 +314,10 @@ class PromptBuilder:
         try:
             rendered = self._render([*turns, Turn("user", question)])
         except Exception as error:  # the owner's template failed for this question only
+            # Only the error's type: its message may quote the question, and visitor words never reach the log.
             logger.warning(
-                "chat template failed for one question; it is asked in the completion format: %s",
-                describe_template_error(error),
+                "chat template failed for one question (%s); it is asked in the completion format",
+                type(error).__name__,
             )
             return self._completion(question, turns)
         if not rendered.startswith(self._prefix):
