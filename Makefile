@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MODEL := models/gemma-3-270m-q4_k_m.gguf
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run serve kiosk test lint typecheck pytest build bench eval clean system-run system-test
+.PHONY: run serve kiosk test lint typecheck pytest build bench eval mutation clean system-run system-test
 
 run: system-run $(STAMP) $(MODEL) ## open the portfolio window on the sample resume and the default model
 	$(VENV)/bin/edgeapp
@@ -36,6 +36,14 @@ build: $(STAMP) $(MODEL) ## one-folder PyInstaller build in dist/edgeapp/
 bench: $(STAMP) $(MODEL) ## benchmarks (numbers as ratios against baselines measured in the same run)
 	@scripts/system-deps.sh bench
 	$(PY) -m benchmarks.run_all
+
+mutation: $(STAMP) ## mutation testing of middleware, rate limits and store (slow: about an hour on 2 cores)
+	git diff --quiet -- edgeapp || { echo "commit or stash edgeapp/ first: mutants are written into it"; exit 1; }
+	mkdir -p .mutation
+	$(VENV)/bin/cosmic-ray init mutation.toml .mutation/session.sqlite
+	$(VENV)/bin/cr-filter-operators .mutation/session.sqlite mutation.toml
+	$(VENV)/bin/cosmic-ray exec mutation.toml .mutation/session.sqlite
+	$(VENV)/bin/cr-report --show-pending .mutation/session.sqlite | tail -3
 
 eval: $(STAMP) $(MODEL) ## run the shipped question sets with the default model
 	$(VENV)/bin/edgeapp eval edgeapp/eval/sample.questions.json
