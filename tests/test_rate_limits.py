@@ -54,6 +54,16 @@ def test_idle_keys_are_forgotten_when_many_clients_came() -> None:
     assert len(limiter._hits) == 1
 
 
+def test_clients_still_inside_the_window_are_remembered() -> None:
+    limiter = RateLimiter(1, window=10.0)
+    for number in range(10_001):
+        limiter.hit(f"client-{number}", now=1.0)
+    limiter.hit("late", now=5.0)  # the others hit 4 s ago: still counting
+    assert len(limiter._hits) == 10_002
+    with pytest.raises(RateLimited):
+        limiter.hit("client-0", now=5.0)
+
+
 def test_limits_come_from_settings(tmp_path: Path) -> None:
     settings = make_settings(
         tmp_path,
