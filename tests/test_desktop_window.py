@@ -153,6 +153,7 @@ def test_window_shows_the_resume_and_sigterm_exits_cleanly(xvfb: str, launcher: 
     assert report["title"]
     # the page tried to leave: the window stayed, the URL went to the system browser instead
     assert report["navigation_decided"] is True
+    assert report["navigation_decision"] == "open_externally"
     assert report["href_after_navigation"].startswith(report["url"])
     assert report["window_url_after_navigation"].startswith(report["url"])
     browser_log = app.report_path.with_name("app-browser.txt")
@@ -254,6 +255,7 @@ def test_kiosk_is_fullscreen_stays_put_and_closes_with_the_pin(xvfb: str, launch
     assert _window_geometry(xvfb) == SCREEN
     # an outside URL neither replaces the page nor opens any browser
     assert report["navigation_decided"] is True
+    assert report["navigation_decision"] == "block"
     assert report["href_after_navigation"].startswith(report["url"])
     assert report["window_url_after_navigation"].startswith(report["url"])
     assert not app.report_path.with_name("app-browser.txt").exists()

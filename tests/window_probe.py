@@ -43,11 +43,13 @@ def wait_for(condition: Any, timeout: float) -> bool:
 def install(report_path: Path, navigate_to: str | None) -> None:
     """Wrap the window so that it writes `report_path` once loaded."""
     decided = threading.Event()
+    decisions: list[str] = []
     decide = desktop.navigation_decision
 
     def watched_decision(url: str, **kwargs: Any) -> desktop.Navigation:
         decision = decide(url, **kwargs)
         if url == navigate_to:
+            decisions.append(decision.value)
             decided.set()
         return decision
 
@@ -73,6 +75,7 @@ def install(report_path: Path, navigate_to: str | None) -> None:
         if navigate_to:
             evaluate(window, f"(location.href = {json.dumps(navigate_to)})")
             report["navigation_decided"] = decided.wait(20)
+            report["navigation_decision"] = decisions[0] if decisions else None
             report["href_after_navigation"] = evaluate(window, "location.href")
             report["window_url_after_navigation"] = window.window.get_current_url()
         partial = report_path.with_suffix(".partial")
