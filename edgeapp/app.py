@@ -42,6 +42,8 @@ from edgeapp.middleware.security import (
     HostCheckMiddleware,
     SecurityHeadersMiddleware,
 )
+from edgeapp.openai_api import PREFIX as OPENAI_PREFIX
+from edgeapp.openai_api import create_openai_api
 from edgeapp.resume.loader import default_resume_path, load_resume
 from edgeapp.state import AppState, ResumeSource
 from edgeapp.storage_checks import MB, StorageChecks
@@ -178,9 +180,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
                 CORSMiddleware,
                 allow_origins=settings.allowed_origins,
                 allow_methods=["GET", "POST", "DELETE"],
-                allow_headers=["Content-Type", "X-EdgeApp-Token"],
+                allow_headers=["Content-Type", "X-EdgeApp-Token", "Authorization"],
             ),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, skip_prefixes=(f"{OPENAI_PREFIX}/",)),
             Middleware(CSRFMiddleware, token=state.csrf_token, allowed_origins=settings.allowed_origins),
         ],
     )
@@ -207,6 +209,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
         return _error_response(HttpError(exc.status_code, str(exc.detail), getattr(exc, "headers", None)))
 
     app.include_router(api_router)
+    app.mount(OPENAI_PREFIX, create_openai_api(state), name="openai")
     static_root: Path = frontend_dir()
     if static_root.is_dir():
         app.mount("/", StaticFiles(directory=static_root, html=True), name="frontend")

@@ -111,6 +111,14 @@ class Settings(BaseSettings):
     n_batch: int = Field(256, ge=32, description="Prompt tokens evaluated per batch.")
     max_answer_tokens: int = Field(160, ge=8, description="Most tokens the model may generate per answer.")
     history_turns: int = Field(6, ge=0, description="Recent messages of a visitor used for follow-up questions.")
+    api_key: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer key for the OpenAI-compatible API at /v1. Empty: /v1 answers only clients on "
+        "this machine (loopback).",
+    )
+    api_max_body_bytes: int = Field(
+        262_144, ge=1024, description="Largest request body /v1 accepts (bytes; a whole conversation); more gets 413."
+    )
     engine: Literal["local", "openai"] = Field(
         "local",
         description="Which engine answers: local (the GGUF in this process) or openai (an OpenAI-compatible "

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from starlette.types import Scope, Send
 
 from edgeapp.errors import EdgeAppError
+
+ErrorRenderer = Callable[[EdgeAppError], dict[str, Any]]
 
 
 def header(scope: Scope, name: bytes) -> str | None:
@@ -22,9 +26,11 @@ def error_body(error: EdgeAppError, *, error_id: str | None = None) -> bytes:
     return json.dumps(error.payload(error_id=error_id)).encode()
 
 
-async def send_error(send: Send, error: EdgeAppError, *, error_id: str | None = None) -> None:
-    """Send `error` as a complete JSON response."""
-    body = error_body(error, error_id=error_id)
+async def send_error(
+    send: Send, error: EdgeAppError, *, error_id: str | None = None, render: ErrorRenderer | None = None
+) -> None:
+    """Send `error` as a complete JSON response (in another API's shape with `render`)."""
+    body = json.dumps(render(error)).encode() if render is not None else error_body(error, error_id=error_id)
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),

@@ -11,7 +11,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edgeapp.errors import BadHost, Forbidden, PayloadTooLarge
-from edgeapp.middleware.common import header, send_error
+from edgeapp.middleware.common import ErrorRenderer, header, send_error
 
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
@@ -54,19 +54,28 @@ class HostCheckMiddleware:
 class BodyLimitMiddleware:
     """Answer 413 when a body is larger than `max_bytes`, declared or streamed."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        skip_prefixes: tuple[str, ...] = (),
+        render: ErrorRenderer | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.skip_prefixes = skip_prefixes  # paths served by a sub-app with a limit of its own
+        self.render = render
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check one request's body."""
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(self.skip_prefixes):
             await self.app(scope, receive, send)
             return
         error = PayloadTooLarge(f"request body is over {self.max_bytes} bytes")
         declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await send_error(send, error)
+            await send_error(send, error, render=self.render)
             return
         received = 0
         too_large = False
@@ -79,7 +88,7 @@ class BodyLimitMiddleware:
                 if received > self.max_bytes and not too_large:
                     # Answer 413 now and tell the app the client left, so it stops reading.
                     too_large = True
-                    await send_error(send, error)
+                    await send_error(send, error, render=self.render)
                     return {"type": "http.disconnect"}
             return message
 
