@@ -25,7 +25,15 @@ deb http://deb.debian.org/debian bookworm-updates main
 deb http://deb.debian.org/debian-security bookworm-security main
 EOF
 fi
+# The network, not the project: name resolution, and the certificate authorities this machine's
+# registry access goes through (a new machine of this kind has them in the same places).
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null 2>&1
+fi
+bundle=/etc/ssl/certs/ca-certificates.crt
 
 mounted=()
 cleanup() {
@@ -54,4 +62,5 @@ echo "fresh root: $(wc -l <"$root/work/packages-before.txt") Debian packages; /u
 
 chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 CI=true \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  SSL_CERT_FILE=$bundle PIP_CERT=$bundle REQUESTS_CA_BUNDLE=$bundle NODE_EXTRA_CA_CERTS=$bundle \
   bash -c 'cd /work/edgeapp && bash .ci/run'
