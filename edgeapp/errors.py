@@ -139,6 +139,13 @@ class ResumeProblem:
     reason: str
 
 
+class PdfFontsMissing(EdgeAppError):
+    """The fonts the generated PDF is drawn in are not installed."""
+
+    status_code = 503
+    error_type = "pdf_fonts_missing"
+
+
 class ResumeInvalid(EdgeAppError):
     """A resume file that cannot be read, with every bad field named by its JSON path."""
 

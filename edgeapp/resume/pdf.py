@@ -1,34 +1,64 @@
-"""A plain, printable PDF of a resume, for owners who have none of their own.
+"""A printable PDF of a resume, for owners who have none of their own.
 
-PDF 1.4 with the standard Helvetica fonts every viewer has (nothing embedded) and WinAnsi text:
-characters outside it are mapped to a close equivalent (`ł` -> `l`, `→` -> `->`) or `?`. The same
-resume always gives the same bytes, so the bundled sample PDF can be checked against its source.
+Rendered with fpdf2 in embedded Unicode fonts (see `fonts.json`), subset to the glyphs used, so
+every name prints in its own script. The sections come in the page's order with the page's
+headings; links are clickable. The same resume always gives the same bytes: the creation date is
+the resume's `meta.lastModified`, or a fixed date when it has none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from functools import partial
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
-from edgeapp.resume._pdfwriter import (
-    ACCENT_COLOUR,
-    BOLD,
-    ITALIC,
-    MARGIN,
-    MUTED_COLOUR,
-    TEXT_COLOUR,
-    Block,
-    Layout,
-    serialise,
-    to_winansi,
-)
+from edgeapp.errors import PdfFontsMissing
 from edgeapp.resume.dates import PartialDate
+from edgeapp.resume.fonts import FontPlan, font_dirs, missing_body_fonts, needs_glyph, plan_fonts
 from edgeapp.resume.models import Basics, Resume
+from edgeapp.resume.pdf_layout import (
+    ACCENT_COLOUR,
+    MUTED_COLOUR,
+    Entry,
+    Item,
+    Paragraph,
+    PdfLayout,
+    TitleLine,
+)
 
-__all__ = ["render_pdf", "to_winansi"]
+__all__ = ["SECTION_TITLES", "RenderedPdf", "all_sections", "render_pdf", "render_resume_pdf"]
+
+logger = logging.getLogger(__name__)
+
+FIXED_CREATION_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+
+SECTION_TITLES = (
+    "Experience",
+    "Projects",
+    "Skills",
+    "Education",
+    "Volunteering",
+    "Awards",
+    "Certificates",
+    "Publications",
+    "Languages",
+    "Interests",
+    "References",
+)
+"""The page's section headings, in the page's order (`SECTIONS` in frontend_dist/js/render.js)."""
 
 
-def _when(start: PartialDate | None, end: PartialDate | None, *, ongoing: bool = True) -> str:
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _join(parts: Iterable[str | None], separator: str = " · ") -> str:
+    return separator.join(_clean(part) for part in parts if _clean(part))
+
+
+def _dates(start: PartialDate | None, end: PartialDate | None, *, ongoing: bool = True) -> str:
     if start is None:
         return "" if end is None else end.display()
     if end is None:
@@ -42,192 +72,259 @@ def _on(date: PartialDate | None) -> str:
     return "" if date is None else date.display()
 
 
-def _join(parts: Iterable[str | None], separator: str = " · ") -> str:
-    return separator.join(part for part in parts if part)
-
-
-def _draw_entry(
-    layout: Layout,
-    title: str,
-    when: str,
-    subtitle: str,
-    body: str | None,
-    bullets: Sequence[str] | None,
-    extras: Sequence[tuple[str, str]],
-) -> None:
-    layout.title_line(title, when)
-    if subtitle:
-        layout.paragraph(subtitle, font=ITALIC, size=9.0, rgb=MUTED_COLOUR)
-    if body:
-        layout.paragraph(body)
-    for bullet in bullets or []:
-        layout.paragraph(bullet, bullet=True)
-    for label, value in extras:
-        if value:
-            layout.paragraph(value, lead=f"{label}:", size=9.0)
-    layout.space(4.0)
+def _display_url(url: str | None) -> str:
+    value = _clean(url)
+    for prefix in ("https://", "http://"):
+        if value.lower().startswith(prefix):
+            value = value[len(prefix) :]
+    return value.rstrip("/")
 
 
 def _entry(
     title: str,
-    when: str,
+    aside: str = "",
     subtitle: str = "",
-    body: str | None = None,
+    url: str | None = None,
+    paragraphs: Sequence[str | None] = (),
     bullets: Sequence[str] | None = None,
-    extras: Sequence[tuple[str, str]] = (),
-) -> Block:
-    return partial(
-        _draw_entry,
-        title=title,
-        when=when,
-        subtitle=subtitle,
-        body=body,
-        bullets=bullets,
-        extras=extras,
-    )
+    tags: Sequence[str] | None = None,
+) -> Entry:
+    items: list[Item] = [TitleLine(_clean(title), _clean(aside))]
+    if subtitle:
+        items.append(Paragraph(subtitle, size=9.0, style="I", colour=MUTED_COLOUR))
+    if _display_url(url):
+        items.append(Paragraph(_display_url(url), size=9.0, colour=ACCENT_COLOUR, link=url))
+    items += [Paragraph(_clean(text), space_before=1.0) for text in paragraphs if _clean(text)]
+    items += [Paragraph(_clean(text), bullet=True) for text in bullets or [] if _clean(text)]
+    tag_line = _join(tags or [])
+    if tag_line:
+        items.append(Paragraph(tag_line, size=9.0, colour=MUTED_COLOUR, space_before=1.0))
+    return tuple(items)
 
 
-def _labelled(label: str, text: str, *, gap: float = 0.0) -> Block:
-    def draw(layout: Layout) -> None:
-        layout.paragraph(text, lead=f"{label}:" if text else label)
-        layout.space(gap)
-
-    return draw
-
-
-def _reference(name: str | None, quote: str | None) -> Block:
-    def draw(layout: Layout) -> None:
-        layout.space(3.0)
-        if quote:
-            layout.paragraph(f"“{quote}”", font=ITALIC)
-        if name:
-            layout.paragraph(f"— {name}", size=9.0, rgb=MUTED_COLOUR, indent=12.0)
-
-    return draw
-
-
-def _header(layout: Layout, basics: Basics) -> None:
-    layout.new_page()
-    layout.y -= 22.0
-    layout.draw(MARGIN, layout.y, to_winansi(basics.name or "Resume"), BOLD, 22.0, TEXT_COLOUR)
-    layout.y -= 4.0
-    if basics.label:
-        layout.paragraph(basics.label, size=12.0, rgb=ACCENT_COLOUR)
-    layout.space(2.0)
-    location = basics.location
-    place = _join([location.city, location.region, location.country_code], ", ") if location else ""
-    contacts = _join([basics.email, basics.phone, basics.url, place], "  ·  ")
-    if contacts:
-        layout.paragraph(contacts, size=9.0, rgb=MUTED_COLOUR)
-    profiles = [_join([profile.network, profile.url or profile.username], ": ") for profile in basics.profiles or []]
-    if any(profiles):
-        layout.paragraph(_join(profiles, "  ·  "), size=9.0, rgb=MUTED_COLOUR)
-    if basics.summary:
-        layout.space(6.0)
-        layout.paragraph(basics.summary, size=10.0)
-
-
-def _career_sections(resume: Resume) -> list[tuple[str, list[Block]]]:
-    experience = [
-        _entry(
-            _join([work.position, work.name], " — ") or "Job",
-            _when(work.start_date, work.end_date),
-            _join([work.description, work.location, work.url]),
-            work.summary,
-            work.highlights,
+def _career(resume: Resume) -> Iterator[tuple[str, list[Entry]]]:
+    work = []
+    for job in resume.work or []:
+        organisation = _clean(job.name) or _clean(str((job.model_extra or {}).get("company") or ""))
+        work.append(
+            _entry(
+                _clean(job.position) or organisation or "Role",
+                _dates(job.start_date, job.end_date),
+                _join([organisation, job.location]) if _clean(job.position) else _clean(job.location),
+                job.url,
+                [job.description, job.summary],
+                job.highlights,
+            )
         )
-        for work in resume.work or []
-    ]
+    yield "Experience", work
     projects = [
         _entry(
             project.name or "Project",
-            _when(project.start_date, project.end_date),
-            _join([", ".join(project.roles or []), project.entity, project.url]),
-            project.description,
+            _dates(project.start_date, project.end_date),
+            _join([project.entity, project.type, ", ".join(project.roles or [])]),
+            project.url,
+            [project.description],
             project.highlights,
-            [("Technologies", ", ".join(project.keywords or []))],
+            project.keywords,
         )
         for project in resume.projects or []
     ]
-    skills = [
-        _labelled(
-            f"{skill.name or 'Skills'} ({skill.level})" if skill.level else skill.name or "Skills",
-            ", ".join(skill.keywords or []),
-            gap=2.0,
-        )
-        for skill in resume.skills or []
-    ]
+    yield "Projects", projects
+    skills = [_entry(skill.name or "Skill", skill.level or "", tags=skill.keywords) for skill in resume.skills or []]
+    yield "Skills", skills
     education = []
     for school in resume.education or []:
-        degree = _join([school.study_type, school.area], " in ")
+        degree = _join([school.study_type, school.area])
         education.append(
             _entry(
-                degree or school.institution or "Education",
-                _when(school.start_date, school.end_date, ongoing=False),
-                _join([school.institution if degree else None, school.url]),
-                extras=[
-                    ("Score", school.score or ""),
-                    ("Courses", "; ".join(school.courses or [])),
-                ],
+                school.institution or degree or "Education",
+                _dates(school.start_date, school.end_date, ongoing=False),
+                degree if _clean(school.institution) else "",
+                school.url,
+                [f"Score: {school.score}" if _clean(school.score) else None],
+                school.courses,
             )
         )
+    yield "Education", education
     volunteering = [
         _entry(
-            _join([item.position, item.organization], " — ") or "Volunteering",
-            _when(item.start_date, item.end_date),
-            item.url or "",
-            item.summary,
+            _clean(item.position) or _clean(item.organization) or "Volunteer",
+            _dates(item.start_date, item.end_date),
+            _clean(item.organization) if _clean(item.position) else "",
+            item.url,
+            [item.summary],
             item.highlights,
         )
         for item in resume.volunteer or []
     ]
-    return [
-        ("Experience", experience),
-        ("Projects", projects),
-        ("Skills", skills),
-        ("Education", education),
-        ("Volunteering", volunteering),
-    ]
+    yield "Volunteering", volunteering
 
 
-def _other_sections(resume: Resume) -> list[tuple[str, list[Block]]]:
+def _reference(name: str | None, quote: str | None) -> Entry:
+    items: list[Item] = []
+    if _clean(quote):
+        items.append(Paragraph(f"“{_clean(quote)}”", style="I", space_before=3.0))
+    items.append(Paragraph(_clean(name) or "Reference", style="B", size=9.0))
+    return tuple(items)
+
+
+def _other(resume: Resume) -> Iterator[tuple[str, list[Entry]]]:
     awards = [
-        _entry(award.title or "Award", _on(award.date), award.awarder or "", award.summary)
+        _entry(award.title or "Award", _on(award.date), _clean(award.awarder), paragraphs=[award.summary])
         for award in resume.awards or []
     ]
-    certificates = [
-        _entry(item.name or "Certificate", _on(item.date), _join([item.issuer, item.url]))
-        for item in resume.certificates or []
-    ]
+    yield "Awards", awards
+    yield (
+        "Certificates",
+        [_entry(c.name or "Certificate", _on(c.date), _clean(c.issuer), c.url) for c in resume.certificates or []],
+    )
     publications = [
-        _entry(
-            item.name or "Publication",
-            _on(item.release_date),
-            _join([item.publisher, item.url]),
-            item.summary,
-        )
-        for item in resume.publications or []
+        _entry(p.name or "Publication", _on(p.release_date), _clean(p.publisher), p.url, [p.summary])
+        for p in resume.publications or []
     ]
-    languages = [_labelled(item.language or "Language", item.fluency or "") for item in resume.languages or []]
-    interests = [_labelled(item.name or "Interest", ", ".join(item.keywords or [])) for item in resume.interests or []]
-    references = [_reference(item.name, item.reference) for item in resume.references or []]
-    return [
-        ("Awards", awards),
-        ("Certificates", certificates),
-        ("Publications", publications),
-        ("Languages", languages),
-        ("Interests", interests),
-        ("References", references),
-    ]
+    yield "Publications", publications
+    yield "Languages", [_entry(item.language or "Language", item.fluency or "") for item in resume.languages or []]
+    yield "Interests", [_entry(item.name or "Interest", tags=item.keywords) for item in resume.interests or []]
+    yield "References", [_reference(item.name, item.reference) for item in resume.references or []]
 
 
-def render_pdf(resume: Resume) -> bytes:
-    """Render the resume as a multi-page PDF document; the same resume gives the same bytes."""
-    layout = Layout()
+def all_sections(resume: Resume) -> list[tuple[str, list[Entry]]]:
+    """Every section in page order, empty ones included."""
+    return [*_career(resume), *_other(resume)]
+
+
+def _sections(resume: Resume) -> list[tuple[str, list[Entry]]]:
+    return [(title, entries) for title, entries in all_sections(resume) if entries]
+
+
+@dataclass(frozen=True)
+class Header:
+    """The top of the first page: name, label, contacts, profiles and summary."""
+
+    name: str
+    label: str
+    contacts: list[tuple[str, str | None]]
+    profiles: list[tuple[str, str | None]]
+    summary: str
+
+
+def _header(basics: Basics) -> Header:
+    location = basics.location
+    place = _join([location.city, location.region, location.country_code], ", ") if location else ""
+    phone = _clean(basics.phone)
+    dial = "".join(char for char in phone if char.isdigit() or char == "+")
+    contacts: list[tuple[str, str | None]] = [
+        (_clean(basics.email), f"mailto:{_clean(basics.email)}" if _clean(basics.email) else None),
+        (phone, f"tel:{dial}" if dial else None),
+        (_display_url(basics.url), basics.url),
+        (place, None),
+    ]
+    profiles: list[tuple[str, str | None]] = []
+    for profile in basics.profiles or []:
+        shown = _clean(profile.username) or _display_url(profile.url)
+        profiles.append((_join([profile.network, shown], ": "), profile.url))
+    return Header(_clean(basics.name) or "Resume", _clean(basics.label), contacts, profiles, _clean(basics.summary))
+
+
+def _header_text(header: Header) -> Iterator[str]:
+    yield from (header.name, header.label, header.summary)
+    yield from (text for text, _ in header.contacts + header.profiles)
+
+
+def _item_text(item: Item) -> Iterator[str]:
+    if isinstance(item, TitleLine):
+        yield from (item.title, item.aside)
+    else:
+        yield item.text
+
+
+def _creation_date(resume: Resume) -> datetime:
+    stamp = resume.meta.last_modified if resume.meta else None
+    if stamp:
+        try:
+            parsed = datetime.fromisoformat(stamp)
+        except ValueError:
+            return FIXED_CREATION_DATE
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return FIXED_CREATION_DATE
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """The PDF's bytes and the characters that no bundled font could draw (left out)."""
+
+    content: bytes
+    uncovered: frozenset[str]
+
+
+def _drop(text: str, uncovered: frozenset[str]) -> str:
+    return "".join(char for char in text if char not in uncovered) if uncovered else text
+
+
+def _without(items: Entry, uncovered: frozenset[str]) -> Entry:
+    if not uncovered:
+        return items
+    cleaned: list[Item] = []
+    for item in items:
+        if isinstance(item, TitleLine):
+            cleaned.append(TitleLine(_drop(item.title, uncovered), _drop(item.aside, uncovered), item.size))
+        else:
+            cleaned.append(
+                Paragraph(
+                    _drop(item.text, uncovered),
+                    item.size,
+                    item.style,
+                    item.colour,
+                    item.indent,
+                    item.bullet,
+                    item.link,
+                    item.space_before,
+                )
+            )
+    return tuple(cleaned)
+
+
+def _lay_out(resume: Resume, plan: FontPlan) -> bytes:
     basics = resume.basics or Basics()
-    _header(layout, basics)
-    for title, blocks in _career_sections(resume) + _other_sections(resume):
-        layout.section(title, blocks)
-    name = basics.name or ""
-    layout.footers(name)
-    return serialise(layout.pages, f"{name} — Resume" if name else "Resume")
+    header = _header(basics)
+    drop = plan.uncovered
+    layout = PdfLayout(
+        plan,
+        title=f"{header.name} — Resume",
+        author=_drop(header.name, drop),
+        created=_creation_date(resume),
+    )
+    layout.draw(Paragraph(_drop(header.name, drop), size=22.0, style="B"))
+    if header.label:
+        layout.draw(Paragraph(_drop(header.label, drop), size=12.0, colour=ACCENT_COLOUR))
+    layout.space(3.0)
+    layout.links([(_drop(text, drop), link) for text, link in header.contacts])
+    layout.links([(_drop(text, drop), link) for text, link in header.profiles])
+    if header.summary:
+        layout.draw(Paragraph(_drop(header.summary, drop), size=10.0, space_before=6.0))
+    for title, entries in _sections(resume):
+        layout.section(title, [_without(entry, drop) for entry in entries])
+    return layout.finish(_drop(header.name, drop) if _clean(basics.name) else "")
+
+
+def render_resume_pdf(resume: Resume, *, extra_font_dirs: Sequence[Path] = ()) -> RenderedPdf:
+    """Render the resume; raises PdfFontsMissing when the body font cannot be found."""
+    dirs = font_dirs(extra_font_dirs)
+    header = _header(resume.basics or Basics())
+    texts = [*_header_text(header), *SECTION_TITLES, "•“”– Page of 0123456789"]
+    for _title, entries in _sections(resume):
+        texts += [text for entry in entries for item in entry for text in _item_text(item)]
+    plan = plan_fonts("".join(texts), dirs)
+    if plan is None:
+        raise PdfFontsMissing(
+            "the PDF fonts are not installed: " + ", ".join(missing_body_fonts(dirs)) + "; or set PDF_FONT_DIRS"
+        )
+    if plan.uncovered:
+        shown = ", ".join(f"U+{ord(char):04X}" for char in sorted(plan.uncovered) if needs_glyph(char))
+        logger.warning("resume characters without a font are left out of the PDF", extra={"characters": shown})
+    return RenderedPdf(_lay_out(resume, plan), plan.uncovered)
+
+
+def render_pdf(resume: Resume, *, extra_font_dirs: Sequence[Path] = ()) -> bytes:
+    """Render the resume as a multi-page PDF document; the same resume gives the same bytes."""
+    return render_resume_pdf(resume, extra_font_dirs=extra_font_dirs).content
