@@ -30,7 +30,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP) $(MODEL)
 	$(PY) -m pytest
 
-build: $(STAMP) $(MODEL) ## one-folder PyInstaller build in dist/edgeapp/
+build: system-run $(STAMP) $(MODEL) ## one-folder PyInstaller build in dist/edgeapp/ (fonts from Debian packages)
 	$(PY) -m PyInstaller --noconfirm --clean build.spec
 
 bench: $(STAMP) $(MODEL) ## benchmarks (numbers as ratios against baselines measured in the same run)

@@ -113,17 +113,21 @@ def cmd_validate(path: Path) -> int:
 
 def cmd_pdf(settings: Settings, output: Path) -> int:
     """Render the configured resume as a PDF."""
-    from edgeapp.errors import ResumeInvalid
+    from edgeapp.errors import PdfFontsMissing, ResumeInvalid
     from edgeapp.resume.loader import default_resume_path, load_resume
-    from edgeapp.resume.pdf import render_pdf
+    from edgeapp.resume.pdf import render_resume_pdf
 
     try:
         resume = load_resume(settings.resume_data or default_resume_path())
-    except ResumeInvalid as exc:
+        rendered = render_resume_pdf(resume, extra_font_dirs=settings.pdf_font_dirs)
+    except (ResumeInvalid, PdfFontsMissing) as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
-    output.write_bytes(render_pdf(resume))
+    output.write_bytes(rendered.content)
     print(f"wrote {output}")
+    if rendered.uncovered:
+        codes = ", ".join(f"U+{ord(char):04X}" for char in sorted(rendered.uncovered))
+        print(f"warning: no font has these characters, left out: {codes}", file=sys.stderr)
     return 0
 
 

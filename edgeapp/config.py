@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         None,
         description="A JSON Resume file to serve. Default: the sample resume shipped in the package.",
     )
+    pdf_font_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated folders searched first for the fonts of the PDF rendered from the resume "
+        "(the files named in edgeapp/resume/fonts.json). Default: the app's bundled fonts, then the folders "
+        "of the Debian packages fonts-noto-core and fonts-noto-cjk.",
+    )
     model_path: Path | None = Field(
         None,
         description="A GGUF model file. Default: models/gemma-3-270m-q4_k_m.gguf beside the app, "
@@ -187,6 +193,14 @@ class Settings(BaseSettings):
         """Accept a comma-separated string as well as a list."""
         if isinstance(value, str):
             return [item.strip().rstrip("/") for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("pdf_font_dirs", mode="before")
+    @classmethod
+    def _split_font_dirs(cls, value: object) -> object:
+        """Accept a comma-separated string as well as a list."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
     @field_validator("trusted_proxies", mode="before")

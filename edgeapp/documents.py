@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
+from edgeapp.errors import PdfFontsMissing
+from edgeapp.resume.fonts import font_dirs, missing_body_fonts
 from edgeapp.resume.loader import default_pdf_path
 from edgeapp.resume.pdf import render_pdf
 from edgeapp.state import AppState
@@ -24,10 +28,25 @@ class PdfStatus:
     file_name: str | None
 
 
-def clean_file_name(name: str) -> str:
-    """A download name safe in a Content-Disposition header and on any file system."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip("-._") or "resume"
-    return f"{stem[:80]}.pdf"
+def clean_file_name(name: str, suffix: str = ".pdf", fallback: str = "resume") -> str:
+    """A download name safe on any file system: letters and digits of any script, `.`, `_`, `-`."""
+    stem = re.sub(r"[^\w.-]+", "-", Path(name).stem).strip("-._") or fallback
+    return f"{stem[:80]}{suffix}"
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def attachment_header(file_name: str, fallback: str) -> str:
+    """Content-Disposition for a download: the exact name (RFC 6266 `filename*`), and an ASCII one.
+
+    "Åsa-Öberg.pdf" falls back to "Asa-Oberg.pdf"; a name with letters that have no ASCII form
+    ("Łukasz", "王小明") falls back to `fallback` rather than to a mangled name.
+    """
+    lost = any(char.isalpha() and not _ascii(char) for char in file_name)
+    plain = "" if lost else re.sub(r"[^A-Za-z0-9._-]+", "-", _ascii(file_name)).strip("-")
+    return f"attachment; filename=\"{plain or fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
 
 
 def _configured_pdf(state: AppState) -> Path | None:
@@ -62,6 +81,9 @@ def pdf_status(state: AppState) -> PdfStatus:
     resume = state.resume.resume
     if resume is None:
         return PdfStatus("missing", "no resume to render a PDF from", None)
+    missing_fonts = missing_body_fonts(font_dirs(state.settings.pdf_font_dirs))
+    if missing_fonts:
+        return PdfStatus("missing", "the PDF fonts are not installed: " + ", ".join(missing_fonts), None)
     name = resume.basics.name if resume.basics and resume.basics.name else "resume"
     return PdfStatus("generated", "rendered from the resume data", clean_file_name(f"{name} Resume"))
 
@@ -80,4 +102,10 @@ def pdf_download(state: AppState) -> tuple[bytes, str] | PdfStatus:
     resume = state.resume.resume
     if resume is None:
         return status
-    return state.resume.rendered_pdf.get(lambda: render_pdf(resume)), status.file_name
+    try:
+        pdf = state.resume.rendered_pdf.get(
+            lambda: render_pdf(resume, extra_font_dirs=state.settings.pdf_font_dirs)
+        )
+    except PdfFontsMissing as exc:  # removed since they were checked
+        return PdfStatus("missing", exc.message, None)
+    return pdf, status.file_name

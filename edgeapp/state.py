@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from sqlalchemy import Engine as SQLEngine
 
@@ -19,6 +19,9 @@ from edgeapp.metrics import RequestMetrics
 from edgeapp.resume.data import to_resume_data
 from edgeapp.resume.models import Resume
 from edgeapp.storage_checks import StorageChecks
+
+if TYPE_CHECKING:
+    from edgeapp.contact import ContactCard
 
 T = TypeVar("T")
 
@@ -47,6 +50,7 @@ class ResumeSource:
     problem: str | None = None
     json_body: bytes = b""  # the API's resume data, serialised once at load
     rendered_pdf: Once[bytes] = field(default_factory=Once)  # rendered once, on the first download
+    contact_card: Once[ContactCard | None] = field(default_factory=Once)  # the vCard and its QR code
 
     @classmethod
     def loaded(cls, path: Path, resume: Resume) -> ResumeSource:

@@ -5,8 +5,8 @@
 # tests/prerequisites.py names the package behind every program the app and the tests run, and
 # tests/test_system_deps.py checks that this script installs each of them.
 set -euo pipefail
-run_pkgs="xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libxkbfile1 libfontconfig1 fonts-dejavu-core"
-test_pkgs="$run_pkgs chromium imagemagick poppler-utils zbar-tools binutils util-linux iproute2 xdotool x11-utils"
+run_pkgs="xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libxkbfile1 libfontconfig1 fonts-dejavu-core fonts-noto-core fonts-noto-cjk"
+test_pkgs="$run_pkgs chromium imagemagick poppler-utils zbar-tools librsvg2-bin binutils util-linux iproute2 xdotool x11-utils"
 # npm: the machine's Node.js brings it; Debian's npm only where there is none.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"
 bench_pkgs="$test_pkgs wrk"

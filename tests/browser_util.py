@@ -102,6 +102,12 @@ def get_json(url: str) -> Any:
         return json.loads(response.read())
 
 
+QR_IMAGE_LOADED = (
+    "() => { const img = document.getElementById('qr-image'); return img.complete && img.naturalWidth > 0; }"
+)
+"""Wait condition: the Save contact dialog's QR image (served as SVG) has loaded."""
+
+
 def decode_qr(png: Path) -> list[str]:
     """Decode the QR codes in an image with zbarimg; skip when zbar-tools is not installed."""
     zbarimg = require_program("zbarimg")

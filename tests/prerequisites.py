@@ -39,7 +39,9 @@ PROGRAMS: dict[str, Program] = {
     "chromium": Program("chromium"),
     # reading what the app produced: PDF text, QR codes
     "pdftotext": Program("poppler-utils"),
+    "pdftoppm": Program("poppler-utils"),
     "zbarimg": Program("zbar-tools"),
+    "rsvg-convert": Program("librsvg2-bin"),
     # the JSON Resume example resumes come from the npm registry
     "npm": Program("npm"),
     # the PyInstaller bundle's offline smoke test

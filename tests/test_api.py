@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import unquote
 
+import pytest
 from fastapi.testclient import TestClient
 
 from edgeapp.config import Settings
+from tests.conftest import BASE_URL
 from tests.helpers import parse_sse
 
 
@@ -34,7 +38,25 @@ def test_resume_pdf_is_an_attachment_with_clean_name(client: TestClient) -> None
     assert response.content.startswith(b"%PDF-")
     name = client.get("/api/resume_file_name").json()["file_name"]
     assert name and name.endswith(".pdf")
-    assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
+    assert response.headers["content-disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
+
+
+def test_generated_pdf_download_keeps_the_owner_name_in_any_script(settings: Settings, tmp_path: Path) -> None:
+    from edgeapp.app import create_app
+
+    own = tmp_path / "me.json"
+    own.write_text(json.dumps({"basics": {"name": "Łukasz Żółkiewski-王"}}), encoding="utf-8")
+    with TestClient(create_app(settings.model_copy(update={"resume_data": own})), base_url=BASE_URL) as test_client:
+        name = test_client.get("/api/resume_file_name").json()["file_name"]
+        assert name == "Łukasz-Żółkiewski-王-Resume.pdf"
+        response = test_client.get("/api/resume")
+        assert response.status_code == 200
+        header = response.headers["content-disposition"]
+        # An ASCII fallback that mangles no letter, and the exact name (RFC 6266) for browsers.
+        assert header.startswith("attachment; filename=\"resume.pdf\"; filename*=UTF-8''")
+        assert unquote(header.split("''", 1)[1]) == name
+        health = test_client.get("/api/health").json()
+        assert health["pdf"]["status"] == "generated"
 
 
 def test_resume_pdf_missing_is_json_404_and_health_degraded(tmp_path: object, settings: Settings) -> None:
@@ -203,3 +225,22 @@ def test_chat_without_a_readable_resume_says_so(tmp_path: Path) -> None:
     error = response.json()["error"]
     assert error["type"] == "resume_unavailable", error  # the model is fine; the resume is not
     assert "work[0].startDate" in error["message"]
+
+
+def test_missing_pdf_fonts_degrade_health_and_name_the_package(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from edgeapp.app import create_app
+    from edgeapp.resume import fonts
+
+    own = tmp_path / "me.json"
+    own.write_text(json.dumps({"basics": {"name": "Åsa Öberg"}}), encoding="utf-8")
+    catalogue = fonts.load_catalogue()
+    monkeypatch.setattr(fonts, "load_catalogue", lambda: replace(catalogue, search_dirs=()))
+    with TestClient(create_app(settings.model_copy(update={"resume_data": own})), base_url=BASE_URL) as test_client:
+        health = test_client.get("/api/health").json()
+        assert health["status"] == "degraded"
+        assert any("fonts-noto-core" in problem for problem in health["problems"])
+        response = test_client.get("/api/resume")
+        assert response.status_code == 404
+        assert "fonts-noto-core" in response.json()["error"]["message"]

@@ -86,6 +86,42 @@ def test_build_is_trimmed(launcher: Path) -> None:
 
 @pytest.mark.build
 @pytest.mark.timeout(1800)
+def test_build_carries_the_pdf_fonts_and_their_licences(launcher: Path) -> None:
+    from edgeapp.resume.fonts import load_catalogue
+
+    fonts = launcher.parent / "_internal" / "edgeapp" / "resume" / "fonts"
+    for family in load_catalogue().families():
+        for file_name in family.styles.values():
+            assert (fonts / file_name).is_file(), file_name
+    licences = sorted(path.name for path in (fonts / "LICENSES").iterdir())
+    assert licences == ["fonts-noto-cjk.copyright", "fonts-noto-core.copyright"]
+    assert "SIL Open Font License" in (fonts / "LICENSES" / "fonts-noto-core.copyright").read_text()
+
+
+@pytest.mark.build
+@pytest.mark.timeout(1800)
+def test_built_app_prints_every_script_with_no_fonts_on_the_machine(launcher: Path, tmp_path: Path) -> None:
+    """`edgeapp pdf` from the bundle, with the machine's font folders hidden (a private empty mount)."""
+    unshare = require_program("unshare")
+    pdftotext = require_program("pdftotext")
+    user_ns = [] if os.geteuid() == 0 else ["-r"]
+    hide_fonts = 'mount -t tmpfs none /usr/share/fonts && exec "$@"'
+    for name in ("mixed", "arabic", "japanese"):
+        resume = ROOT / "tests" / "data" / "scripts" / f"{name}.resume.json"
+        out = tmp_path / f"{name}.pdf"
+        command = [unshare, *user_ns, "-m", "sh", "-c", hide_fonts, "sh", str(launcher), "pdf", str(out)]
+        result = subprocess.run(
+            [*command, "--resume-data", str(resume)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "warning" not in result.stderr
+        text = subprocess.run([pdftotext, "-enc", "UTF-8", str(out), "-"], capture_output=True, check=True).stdout
+        expected = json.loads(resume.read_text(encoding="utf-8"))["basics"]["name"]
+        assert expected in re.sub("[\u200e\u200f\u202a-\u202e]", "", text.decode("utf-8")), name
+
+
+@pytest.mark.build
+@pytest.mark.timeout(1800)
 def test_build_writes_an_example_config_naming_every_setting(launcher: Path) -> None:
     example = (launcher.parent / "edgeapp.env.example").read_text()
     for setting in ("RESUME_DATA", "RESUME_FILE", "MODEL_PATH", "DATA_DIR", "PORT"):
@@ -153,6 +189,8 @@ def test_built_server_works_offline_and_keeps_history_across_restarts(launcher: 
     assert seen["pdf"]["status"] == 200
     assert seen["pdf"]["content_type"] == "application/pdf"
     assert seen["pdf"]["starts_with"] == "%PDF-"
+    assert seen["qr"] == {"status": 200, "content_type": "image/svg+xml", "svg": True}
+    assert seen["vcard"] == {"status": 200, "starts": "BEGIN:VCARD\r\nVERSION:4.0\r\n"}
     chat = seen["chat"]
     assert chat["status"] == 200 and chat["content_type"].startswith("text/event-stream")
     assert chat["events"][-1] == "done"
@@ -265,6 +303,14 @@ def check(launcher: Path, data_dir: Path, report: Path, home: Path) -> int:
             "content_type": headers.get("content-type", ""),
             "starts_with": body[:5].decode(),
         }
+        status, headers, body = _request(f"{url}/api/contact-qr.svg")
+        seen["qr"] = {
+            "status": status,
+            "content_type": headers.get("content-type", ""),
+            "svg": body.startswith(b"<svg"),
+        }
+        status, headers, body = _request(f"{url}/api/contact.vcf")
+        seen["vcard"] = {"status": status, "starts": body[:24].decode("utf-8", "replace")}
         token = json.loads(_request(f"{url}/api/client_config")[2])["csrf_token"]
         status, headers, body = _request(
             f"{url}/api/chat",

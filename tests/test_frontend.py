@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -261,27 +262,32 @@ def test_pdf_download_and_contact_qr_code_that_scans(browser: Browser, server: B
     assert info.value.suggested_filename.endswith(".pdf")
     page.click("#show-qr")
     assert page.locator("#qr-dialog").evaluate("dialog => dialog.open")
-    page.wait_for_function("() => document.getElementById('qr-canvas').width > 0")
+    page.wait_for_function(
+        "() => { const img = document.getElementById('qr-image'); return img.complete && img.naturalWidth > 0; }"
+    )
     page.screenshot(path=artifact("desktop-qr-dialog.png"))
-    qr_shot = artifact("qr-canvas.png")
-    decoded: list[str] = []
-    for _ in range(3):  # a screenshot taken mid-paint is retried rather than failed
-        page.locator("#qr-canvas").screenshot(path=qr_shot)
-        decoded = decode_qr(qr_shot)
-        if decoded:
-            break
-        page.wait_for_timeout(200)
-    assert decoded, "the contact QR code does not scan"
+    qr_shot = artifact("qr-image.png")
+    page.locator("#qr-image").screenshot(path=qr_shot)
+    decoded = decode_qr(qr_shot)
+    assert decoded, "the contact QR code on screen does not scan"
     card = decoded[0]
     basics = get_json(server.url + "/api/resume_data")["personal_info"]
-    assert card.startswith("BEGIN:VCARD\r\nVERSION:3.0\r\n")
+    assert card.startswith("BEGIN:VCARD\r\nVERSION:4.0\r\n")
     assert f"FN:{basics['name']}\r\n" in card
-    assert f"EMAIL;TYPE=INTERNET:{basics['email']}\r\n" in card
-    assert "TEL;" in card and "URL:" in card and "ADR;" in card and "TITLE:" in card
+    assert f"EMAIL;TYPE=work:{basics['email']}\r\n" in card
+    assert f"TEL;TYPE=voice:{basics['phone']}\r\n" in card
+    assert "URL:" in card and "ADR;" in card and "TITLE:" in card
+    with urllib.request.urlopen(server.url + "/api/contact.vcf", timeout=10) as response:
+        assert response.read().decode("utf-8") == card  # the code carries the downloadable card
+    card_link = page.locator("#qr-download")
+    assert card_link.is_visible()
+    with page.expect_download() as card_info:
+        card_link.click()
+    assert card_info.value.suggested_filename == "Avery-Lindqvist.vcf"
     page.keyboard.press("Escape")
     assert not page.locator("#qr-dialog").evaluate("dialog => dialog.open")
     names = [event["event"] for event in log.telemetry()]
-    assert "qr_shown" in names and "resume_download" in names
+    assert "qr_shown" in names and "resume_download" in names and "contact_download" in names
 
 
 def test_screenshots_of_the_light_desktop_page(browser: Browser, server: BackgroundServer) -> None:

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from edgeapp.server import BackgroundServer
-from tests.browser_util import AUDIT_JS, artifact, chromium, get_json, open_page
+from tests.browser_util import AUDIT_JS, artifact, chromium, decode_qr, get_json, open_page
 from tests.helpers import live_server, make_settings
 
 pytestmark = pytest.mark.browser
@@ -92,6 +92,23 @@ def test_kiosk_shows_links_as_text_and_does_not_remember_the_theme(
     assert page.evaluate(AUDIT_JS)["problems"] == []
     page.screenshot(path=artifact("kiosk-light-answer.png"))
     assert log.foreign(kiosk_server.url) == []
+
+
+def test_kiosk_save_contact_scans_in_the_dark_theme_and_offers_no_file(
+    browser: Browser, kiosk_server: BackgroundServer
+) -> None:
+    page, _log, _errors = open_page(browser, kiosk_server.url + "/", color_scheme="dark", **KIOSK_SCREEN)
+    page.click("#show-qr")
+    page.wait_for_function(
+        "() => { const img = document.getElementById('qr-image'); return img.complete && img.naturalWidth > 0; }"
+    )
+    assert page.locator("#qr-download").is_hidden()  # a file saved on the kiosk's disk helps nobody
+    page.screenshot(path=artifact("kiosk-dark-qr.png"))
+    shot = artifact("kiosk-qr-image.png")
+    page.locator("#qr-image").screenshot(path=shot)
+    decoded = decode_qr(shot)
+    assert decoded and decoded[0].startswith("BEGIN:VCARD\r\nVERSION:4.0\r\n")
+    assert page.evaluate(AUDIT_JS)["problems"] == []
 
 
 def test_kiosk_pin_pad_rejects_a_wrong_pin_and_accepts_the_right_one(

@@ -18,6 +18,7 @@ TelemetryName = Literal[
     "source_clicked",
     "resume_download",
     "qr_shown",
+    "contact_download",
     "theme_changed",
     "kiosk_reset",
     "kiosk_attract_shown",

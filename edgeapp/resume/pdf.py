@@ -294,17 +294,20 @@ def _lay_out(resume: Resume, plan: FontPlan) -> bytes:
         author=_drop(header.name, drop),
         created=_creation_date(resume),
     )
-    layout.draw(Paragraph(_drop(header.name, drop), size=22.0, style="B"))
-    if header.label:
-        layout.draw(Paragraph(_drop(header.label, drop), size=12.0, colour=ACCENT_COLOUR))
-    layout.space(3.0)
-    layout.links([(_drop(text, drop), link) for text, link in header.contacts])
-    layout.links([(_drop(text, drop), link) for text, link in header.profiles])
-    if header.summary:
-        layout.draw(Paragraph(_drop(header.summary, drop), size=10.0, space_before=6.0))
-    for title, entries in _sections(resume):
-        layout.section(title, [_without(entry, drop) for entry in entries])
-    return layout.finish(_drop(header.name, drop) if _clean(basics.name) else "")
+    try:
+        layout.draw(Paragraph(_drop(header.name, drop), size=22.0, style="B"))
+        if header.label:
+            layout.draw(Paragraph(_drop(header.label, drop), size=12.0, colour=ACCENT_COLOUR))
+        layout.space(3.0)
+        layout.links([(_drop(text, drop), link) for text, link in header.contacts])
+        layout.links([(_drop(text, drop), link) for text, link in header.profiles])
+        if header.summary:
+            layout.draw(Paragraph(_drop(header.summary, drop), size=10.0, space_before=6.0))
+        for title, entries in _sections(resume):
+            layout.section(title, [_without(entry, drop) for entry in entries])
+        return layout.finish(_drop(header.name, drop) if _clean(basics.name) else "")
+    finally:
+        layout.close()
 
 
 def render_resume_pdf(resume: Resume, *, extra_font_dirs: Sequence[Path] = ()) -> RenderedPdf:

@@ -279,6 +279,14 @@ class PdfLayout:
         _visual_order_for_rtl_clusters(pdf)
         return bytes(pdf.output())
 
+    def close(self) -> None:
+        """Close the font files fpdf2 keeps open (it reads their tables lazily until output)."""
+        from fpdf.fonts import TTFFont
+
+        for font in self.pdf.fonts.values():
+            if isinstance(font, TTFFont):
+                font.ttfont.close()
+
 
 def _visual_order_for_rtl_clusters(pdf: FPDF) -> None:
     """Store each right-to-left glyph's text (a lam-alef ligature, a letter with its vowel mark)

@@ -4,11 +4,9 @@ import { getJSON, loadClientConfig } from "./api.js";
 import { initChat, loadHistory } from "./chat.js";
 import { prefersReducedMotion, str } from "./dom.js";
 import { initKiosk } from "./kiosk.js";
-import { drawQr, encodeQr } from "./qr.js";
 import { findEntry, renderBasics, renderSections } from "./render.js";
 import { observeSections, track } from "./telemetry.js";
 import { initTheme } from "./theme.js";
-import { buildVCard } from "./vcard.js";
 
 const HEALTH_POLL_MS = 3000;
 const HIGHLIGHT_MS = 3200;
@@ -80,22 +78,27 @@ async function setUpDownload(kiosk) {
   }
 }
 
-function setUpQr(basics) {
+function setUpQr(basics, kiosk) {
   const button = document.getElementById("show-qr");
   const dialog = document.getElementById("qr-dialog");
   if (!str(basics?.name) && !str(basics?.email) && !str(basics?.phone)) {
     button.hidden = true;
     return;
   }
+  // The card and its QR code are made on this device by the server (GET /api/contact-qr.svg).
+  const image = document.getElementById("qr-image");
+  const download = document.getElementById("qr-download");
+  // A file saved on the kiosk's own disk helps nobody: there the code is the hand-off.
+  download.hidden = kiosk;
+  if (!kiosk) download.addEventListener("click", () => track("contact_download", {}));
   button.addEventListener("click", () => {
-    const qr = encodeQr(buildVCard(basics), { ecl: "M" });
-    drawQr(document.getElementById("qr-canvas"), qr, { scale: 8, border: 4 });
+    if (!image.getAttribute("src")) image.src = "/api/contact-qr.svg";
     document.getElementById("qr-caption").textContent = [str(basics.name), str(basics.email), str(basics.phone)]
       .filter(Boolean)
       .join(" · ");
     dialog.showModal();
     document.getElementById("qr-close").focus();
-    track("qr_shown", { version: qr.version });
+    track("qr_shown", {});
   });
   // A click on the backdrop closes the dialog like Escape does.
   dialog.addEventListener("click", (event) => {
@@ -138,7 +141,7 @@ async function start() {
   document.body.classList.add("is-ready");
 
   initChat({ data, onSource: highlightEntry });
-  setUpQr(basics);
+  setUpQr(basics, kiosk);
   // With no download on a kiosk, the QR hand-off becomes the main call to action.
   if (kiosk) document.getElementById("show-qr").classList.replace("button--ghost", "button--primary");
   setUpDownload(kiosk);

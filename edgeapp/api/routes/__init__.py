@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from edgeapp.api.routes import chat, resume, system, telemetry
+from edgeapp.api.routes import chat, contact, resume, system, telemetry
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(resume.router)
+api_router.include_router(contact.router)
 api_router.include_router(chat.router)
 api_router.include_router(telemetry.router)
 api_router.include_router(system.router)

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from edgeapp.api.deps import StateDep
 from edgeapp.api.schemas import FileNameResponse
-from edgeapp.documents import PdfStatus, pdf_download, pdf_status
+from edgeapp.documents import PdfStatus, attachment_header, pdf_download, pdf_status
 from edgeapp.errors import NotFound
 
 router = APIRouter(tags=["resume"])
@@ -33,7 +33,7 @@ async def download_resume(state: StateDep) -> Response:
     return Response(
         content,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+        headers={"Content-Disposition": attachment_header(file_name, "resume.pdf")},
     )
 
 
