@@ -9,6 +9,7 @@ a paragraph whose first strong character is right-to-left is right-aligned.
 from __future__ import annotations
 
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,7 +90,10 @@ class PdfLayout:
     """One PDF being written top-down; `finish()` adds the footers and returns the bytes."""
 
     def __init__(self, plan: FontPlan, *, title: str, author: str, created: datetime) -> None:
-        from fpdf import FPDF
+        with warnings.catch_warnings():
+            # The packaged app leaves Pillow out: the resume has no images for fpdf2 to decode.
+            warnings.filterwarnings("ignore", message="Pillow could not be imported", category=UserWarning)
+            from fpdf import FPDF
 
         pdf = FPDF(unit="pt", format="A4")
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
