@@ -128,7 +128,7 @@ def test_pdf_text_has_the_sample_owner_sections_and_page_numbers(tmp_path: Path)
         "Helix Motion Systems",
         "Experience",
         "Skills",
-        "Mar 2019 – Present",
+        "March 2019 – present",
         "Pallet Pilot",
         "Page 1 of",
     ):

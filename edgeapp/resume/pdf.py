@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from edgeapp.errors import PdfFontsMissing
-from edgeapp.resume.dates import PartialDate
 from edgeapp.resume.fonts import FontPlan, font_dirs, missing_body_fonts, needs_glyph, plan_fonts
 from edgeapp.resume.models import Basics, Resume
 from edgeapp.resume.pdf_layout import (
@@ -58,20 +57,6 @@ def _join(parts: Iterable[str | None], separator: str = " · ") -> str:
     return separator.join(_clean(part) for part in parts if _clean(part))
 
 
-def _dates(start: PartialDate | None, end: PartialDate | None, *, ongoing: bool = True) -> str:
-    if start is None:
-        return "" if end is None else end.display()
-    if end is None:
-        return f"{start.display()} – Present" if ongoing else start.display()
-    if end == start:
-        return start.display()
-    return f"{start.display()} – {end.display()}"
-
-
-def _on(date: PartialDate | None) -> str:
-    return "" if date is None else date.display()
-
-
 def _display_url(url: str | None) -> str:
     value = _clean(url)
     for prefix in ("https://", "http://"):
@@ -109,7 +94,7 @@ def _career(resume: Resume) -> Iterator[tuple[str, list[Entry]]]:
         work.append(
             _entry(
                 _clean(job.position) or organisation or "Role",
-                _dates(job.start_date, job.end_date),
+                job.dates(),
                 _join([organisation, job.location]) if _clean(job.position) else _clean(job.location),
                 job.url,
                 [job.description, job.summary],
@@ -120,7 +105,7 @@ def _career(resume: Resume) -> Iterator[tuple[str, list[Entry]]]:
     projects = [
         _entry(
             project.name or "Project",
-            _dates(project.start_date, project.end_date),
+            project.dates(),
             _join([project.entity, project.type, ", ".join(project.roles or [])]),
             project.url,
             [project.description],
@@ -138,7 +123,7 @@ def _career(resume: Resume) -> Iterator[tuple[str, list[Entry]]]:
         education.append(
             _entry(
                 school.institution or degree or "Education",
-                _dates(school.start_date, school.end_date, ongoing=False),
+                school.dates(),
                 degree if _clean(school.institution) else "",
                 school.url,
                 [f"Score: {school.score}" if _clean(school.score) else None],
@@ -149,7 +134,7 @@ def _career(resume: Resume) -> Iterator[tuple[str, list[Entry]]]:
     volunteering = [
         _entry(
             _clean(item.position) or _clean(item.organization) or "Volunteer",
-            _dates(item.start_date, item.end_date),
+            item.dates(),
             _clean(item.organization) if _clean(item.position) else "",
             item.url,
             [item.summary],
@@ -170,16 +155,16 @@ def _reference(name: str | None, quote: str | None) -> Entry:
 
 def _other(resume: Resume) -> Iterator[tuple[str, list[Entry]]]:
     awards = [
-        _entry(award.title or "Award", _on(award.date), _clean(award.awarder), paragraphs=[award.summary])
+        _entry(award.title or "Award", award.dates(), _clean(award.awarder), paragraphs=[award.summary])
         for award in resume.awards or []
     ]
     yield "Awards", awards
     yield (
         "Certificates",
-        [_entry(c.name or "Certificate", _on(c.date), _clean(c.issuer), c.url) for c in resume.certificates or []],
+        [_entry(c.name or "Certificate", c.dates(), _clean(c.issuer), c.url) for c in resume.certificates or []],
     )
     publications = [
-        _entry(p.name or "Publication", _on(p.release_date), _clean(p.publisher), p.url, [p.summary])
+        _entry(p.name or "Publication", p.dates(), _clean(p.publisher), p.url, [p.summary])
         for p in resume.publications or []
     ]
     yield "Publications", publications
