@@ -256,7 +256,7 @@ def test_audit_passes_on_a_phone_with_system_dark_theme(browser: Browser, server
 def test_pdf_download_and_contact_qr_code_that_scans(browser: Browser, server: BackgroundServer) -> None:
     page, log, _errors = open_page(browser, server.url + "/", reduced_motion="reduce", **DESKTOP)
     download = page.locator("#download-pdf")
-    assert download.is_visible()
+    download.wait_for(state="visible")  # shown once the page has asked for the file name
     with page.expect_download() as info:
         download.click()
     assert info.value.suggested_filename.endswith(".pdf")
