@@ -103,9 +103,7 @@ def pdf_download(state: AppState) -> tuple[bytes, str] | PdfStatus:
     if resume is None:
         return status
     try:
-        pdf = state.resume.rendered_pdf.get(
-            lambda: render_pdf(resume, extra_font_dirs=state.settings.pdf_font_dirs)
-        )
+        pdf = state.resume.rendered_pdf.get(lambda: render_pdf(resume, extra_font_dirs=state.settings.pdf_font_dirs))
     except PdfFontsMissing as exc:  # removed since they were checked
         return PdfStatus("missing", exc.message, None)
     return pdf, status.file_name
