@@ -118,9 +118,3 @@ def test_period_sentence() -> None:
     assert period_sentence(start, start, ongoing=True) == "In March 2019."
     assert period_sentence(None, end, ongoing=True) == "Until June 2021."
     assert period_sentence(None, None, ongoing=True) == ""
-
-
-def test_partial_date_displays_for_people() -> None:
-    assert PartialDate.parse("2019").display() == "2019"
-    assert PartialDate.parse("2019-03").display() == "Mar 2019"
-    assert PartialDate.parse("2019-03-04").display() == "4 Mar 2019"

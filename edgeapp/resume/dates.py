@@ -13,9 +13,6 @@ from pydantic_core import PydanticCustomError, core_schema
 Precision = Literal["year", "month", "day"]
 
 _DATE_RE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
-_MONTH_ABBREVIATIONS = (
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-)  # fmt: skip
 
 DATE_FORMAT_REASON = "must be a date written YYYY, YYYY-MM or YYYY-MM-DD"
 
@@ -89,15 +86,6 @@ class PartialDate:
         month = self.month or 12
         day = self.day or calendar.monthrange(self.year, month)[1]
         return dt.date(self.year, month, day)
-
-    def display(self) -> str:
-        """A human label: `2019`, `Mar 2019` or `14 Mar 2019`."""
-        if self.month is None:
-            return f"{self.year:04d}"
-        month_name = _MONTH_ABBREVIATIONS[self.month - 1]
-        if self.day is None:
-            return f"{month_name} {self.year:04d}"
-        return f"{self.day} {month_name} {self.year:04d}"
 
     def _sort_key(self) -> tuple[int, int, int]:
         # Missing parts sort first, so `2019` < `2019-01` < `2019-01-01`: a total order that agrees
