@@ -64,12 +64,13 @@ def test_recent_messages_are_the_last_ones_of_that_visitor_in_order(session: Ses
 
 
 def test_forgetting_a_visitor_counts_and_leaves_the_others(session: Session) -> None:
-    add_conversation(session, "a", 4)
-    add_conversation(session, "b", 2)
-    assert store.delete_messages(session, user_id="a") == 4
-    assert store.list_messages(session, user_id="a", limit=10, offset=0) == ([], 0)
-    assert store.list_messages(session, user_id="b", limit=10, offset=0)[1] == 2
-    assert store.delete_messages(session, user_id="a") == 0
+    add_conversation(session, "a", 1)
+    add_conversation(session, "b", 4)
+    add_conversation(session, "c", 2)
+    assert store.delete_messages(session, user_id="b") == 4
+    assert store.list_messages(session, user_id="b", limit=10, offset=0) == ([], 0)
+    assert [store.list_messages(session, user_id=user, limit=10, offset=0)[1] for user in "ac"] == [1, 2]
+    assert store.delete_messages(session, user_id="b") == 0
 
 
 def test_naive_timestamps_are_read_as_utc_and_aware_ones_kept() -> None:
