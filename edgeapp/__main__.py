@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("output", type=Path, help="where to write the PDF")
     _add_common(pdf)
 
+    report = commands.add_parser(
+        "report", help="the owner's report (visitors, questions, unanswered questions, leads) and its exports"
+    )
+    report.add_argument("--event", help="the event's name (default: the running or latest event, else today)")
+    report.add_argument("--out", type=Path, help="write leads.csv, leads.vcf, report.csv and report.json here")
+    _add_common(report)
+
     evaluate = commands.add_parser("eval", help="run a question set against the assistant and report")
     evaluate.add_argument(
         "questions", type=Path, nargs="?", help="question set (JSON); default: every shipped question set"
@@ -131,6 +138,42 @@ def cmd_pdf(settings: Settings, output: Path) -> int:
     return 0
 
 
+def cmd_report(settings: Settings, *, event: str | None, out: Path | None) -> int:
+    """Print the owner's report and write its exports (reads the database; the app may be running)."""
+    from sqlmodel import Session
+
+    from edgeapp import owner_events
+    from edgeapp.db import create_db_engine
+    from edgeapp.errors import NotFound
+    from edgeapp.report import build_report
+    from edgeapp.report_export import summary_text, write_exports
+    from edgeapp.resume.entries import build_entries
+    from edgeapp.resume.loader import default_resume_path, load_resume
+    from edgeapp.visitor_data import forget_older_than
+
+    db = create_db_engine(settings.database_path)
+    try:
+        forget_older_than(db, days=settings.report_retention_days)
+        try:
+            entries = build_entries(load_resume(settings.resume_data or default_resume_path()))
+        except Exception:  # a broken resume only costs the report its entry names
+            entries = []
+        with Session(db) as session:
+            try:
+                span = owner_events.span_of(session, owner_events.by_name(session, event).id if event else None)
+            except NotFound as exc:
+                print(f"error: {exc.message}", file=sys.stderr)
+                return 1
+            report = build_report(session, span, entries=entries)
+    finally:
+        db.dispose()
+    print(summary_text(report), end="")
+    if out is not None:
+        for path in write_exports(report, out):
+            print(f"wrote {path}")
+    return 0
+
+
 def cmd_serve(settings: Settings, *, browser: bool = False) -> int:
     """Serve headless until interrupted."""
     from edgeapp.app import create_app
@@ -189,6 +232,8 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_serve(settings, browser=args.browser)
     if args.command == "pdf":
         return cmd_pdf(settings, args.output)
+    if args.command == "report":
+        return cmd_report(settings, event=args.event, out=args.out)
     if args.command == "eval":
         from edgeapp.chat.evaluation import main_eval
 

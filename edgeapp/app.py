@@ -44,9 +44,11 @@ from edgeapp.middleware.security import (
 )
 from edgeapp.openai_api import PREFIX as OPENAI_PREFIX
 from edgeapp.openai_api import create_openai_api
+from edgeapp.owner_auth import OwnerSessions
 from edgeapp.resume.loader import default_resume_path, load_resume
 from edgeapp.state import AppState, ResumeSource
 from edgeapp.storage_checks import MB, StorageChecks
+from edgeapp.visitor_data import forget_older_than
 
 logger = logging.getLogger(__name__)
 
@@ -149,10 +151,12 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
         storage=StorageChecks(db, settings.data_dir, min_free_bytes=settings.min_free_disk_mb * MB),
         metrics=metrics,
         limits=RateLimits.from_settings(settings),
+        owner_sessions=OwnerSessions(settings.owner_session_idle_seconds),
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        forget_older_than(db, days=settings.report_retention_days)
         if assistant is not None:
             model.set_prefix(assistant.prefix)  # evaluated on the model thread once loaded
         if start_engine:

@@ -99,6 +99,18 @@ class Settings(BaseSettings):
         60, ge=1, description="Chat requests allowed per client address per minute, all its visitors together."
     )
     telemetry_rate_per_minute: int = Field(120, ge=1, description="Telemetry events allowed per client per minute.")
+    lead_rate_per_minute: int = Field(
+        5, ge=1, description="'Stay in touch' contacts a client address may leave per minute."
+    )
+    report_retention_days: int = Field(
+        0,
+        ge=0,
+        description="Days the owner's report keeps questions, chat messages and usage events; older ones are "
+        "forgotten. 0 (the default): kept until the owner forgets them. Leads are kept until the owner forgets them.",
+    )
+    owner_session_idle_seconds: int = Field(
+        300, ge=30, description="The owner's report signs out after this many seconds without a request."
+    )
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted (characters).")
     max_question_tokens: int = Field(
         300, ge=16, description="Most model tokens one question may take; a longer one is refused with 422."

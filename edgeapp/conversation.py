@@ -57,25 +57,25 @@ async def chat_events(
 ) -> AsyncIterator[ChatEvent]:
     """Answer one question, streaming the assistant's events and ending with the stored answer."""
 
-    def save_question() -> list[Turn]:
+    def save_question() -> tuple[list[Turn], ChatMessageRow]:
         with Session(db, expire_on_commit=False) as session:
             earlier = store.recent_messages(session, user_id=user_id, limit=history_turns)
-            store.add_message(session, user_id=user_id, role="user", content=question)
-        return [as_turn(m) for m in earlier]
+            asked = store.add_message(session, user_id=user_id, role="user", content=question)
+        return [as_turn(m) for m in earlier], asked
 
-    history = await run_in_threadpool(save_question)
+    history, asked = await run_in_threadpool(save_question)
     async for event in assistant.respond(question, history):
         if isinstance(event, FinalEvent):
-            row = await run_in_threadpool(_save_answer, db, user_id, event)
+            row = await run_in_threadpool(_save_answer, db, user_id, event, asked)
             yield Answered(row=row, final=event)
             return
         yield event
     raise EdgeAppError("the assistant ended without an answer")
 
 
-def _save_answer(db: SQLEngine, user_id: str, final: FinalEvent) -> ChatMessageRow:
+def _save_answer(db: SQLEngine, user_id: str, final: FinalEvent, asked: ChatMessageRow) -> ChatMessageRow:
     with Session(db, expire_on_commit=False) as session:
-        return store.add_message(
+        answer = store.add_message(
             session,
             user_id=user_id,
             role="assistant",
@@ -83,3 +83,14 @@ def _save_answer(db: SQLEngine, user_id: str, final: FinalEvent) -> ChatMessageR
             sources=[asdict(s) for s in final.sources],
             meta=final.meta(),
         )
+        # For the owner's report: what the question was about and how it went, linked to the
+        # question's words only while the visitor is remembered (see visitor_data.py).
+        store.add_question_stat(
+            session,
+            message_id=asked.id,
+            outcome=final.outcome,
+            topics=[topic.as_json() for topic in final.topics],
+            language=final.language,
+            asked_at=asked.timestamp,
+        )
+        return answer

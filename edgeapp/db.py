@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, event, text
 from sqlalchemy import Engine as SQLEngine
-from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel, create_engine
 
@@ -49,6 +49,49 @@ class TelemetryEventRow(SQLModel, table=True):
     timestamp: datetime = Field(default_factory=utcnow)
 
 
+class LeadRow(SQLModel, table=True):
+    """A contact a visitor chose to leave for the owner, with the consent they gave."""
+
+    __tablename__ = "lead"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+    company: str = Field(default="", max_length=100)
+    note: str = Field(default="", max_length=500)
+    consent: str = Field(max_length=300)  # the statement the visitor agreed to, as shown
+    timestamp: datetime = Field(default_factory=utcnow, index=True)
+
+
+class OwnerEventRow(SQLModel, table=True):
+    """A named time span the owner started (a job fair day); open while `ended` is null."""
+
+    __tablename__ = "owner_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    started: datetime = Field(default_factory=utcnow)
+    ended: datetime | None = Field(default=None)
+
+
+class QuestionStatRow(SQLModel, table=True):
+    """What one question was about and how it was answered, for the owner's report.
+
+    Holds no words of the visitor: the question's text stays in its chat message, linked by
+    `message_id` until the visitor is forgotten (then the link is cleared and the text is gone).
+    """
+
+    __tablename__ = "question_stat"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int | None = Field(default=None, index=True)
+    outcome: str = Field(max_length=16)
+    topics_json: str = Field(default="[]")
+    language: str = Field(default="", max_length=16)
+    timestamp: datetime = Field(default_factory=utcnow, index=True)
+
+
 Migration = Callable[[Connection], None]
 
 
@@ -85,8 +128,46 @@ def _v3_message_meta(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE chat_message ADD COLUMN meta_json TEXT NOT NULL DEFAULT '{}'"))
 
 
+def _v4_owner_report(conn: Connection) -> None:
+    # Written with SQLAlchemy's portable DDL (the shapes frozen here, not taken from the models).
+    meta = MetaData()
+    Table(
+        "lead",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("name", String(100), nullable=False, server_default=""),
+        Column("email", String(254), nullable=False, server_default=""),
+        Column("phone", String(40), nullable=False, server_default=""),
+        Column("company", String(100), nullable=False, server_default=""),
+        Column("note", String(500), nullable=False, server_default=""),
+        Column("consent", String(300), nullable=False),
+        Column("timestamp", DateTime, nullable=False, index=True),
+    )
+    Table(
+        "owner_event",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("name", String(100), nullable=False),
+        Column("started", DateTime, nullable=False),
+        Column("ended", DateTime, nullable=True),
+    )
+    Table(
+        "question_stat",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("message_id", Integer, nullable=True, index=True),
+        Column("outcome", String(16), nullable=False),
+        Column("topics_json", Text, nullable=False, server_default="[]"),
+        Column("language", String(16), nullable=False, server_default=""),
+        Column("timestamp", DateTime, nullable=False, index=True),
+    )
+    meta.create_all(conn)
+    # The report reads usage events by time (CREATE INDEX IF NOT EXISTS: SQLite and PostgreSQL alike).
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_telemetry_event_timestamp ON telemetry_event (timestamp)"))
+
+
 # Append only: version N is MIGRATIONS[N-1]. Never edit a released step; add a new one.
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_message_sources, _v3_message_meta)
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_message_sources, _v3_message_meta, _v4_owner_report)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -106,6 +187,9 @@ def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted content is overwritten with zeros, so a forgotten visitor's words are not left
+    # readable in free pages of the file (see visitor_data.py for the log's part).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -43,6 +43,13 @@ class HttpError(EdgeAppError):
         return self._headers
 
 
+class OwnerOnly(EdgeAppError):
+    """The owner's side asked for without a signed-in owner session."""
+
+    status_code = 401
+    error_type = "owner_only"
+
+
 class NotFound(EdgeAppError):
     """The thing asked for does not exist."""
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from edgeapp.db import ChatMessageRow, TelemetryEventRow
+from edgeapp.db import ChatMessageRow, LeadRow, QuestionStatRow, TelemetryEventRow
 
 TelemetryValue = str | int | float | bool
 
@@ -97,3 +97,36 @@ def event_counts(session: Session) -> dict[str, int]:
 def visitor_count(session: Session) -> int:
     """Distinct anonymous visitors seen in telemetry."""
     return int(session.exec(select(func.count(func.distinct(TelemetryEventRow.user_id)))).one())
+
+
+def add_question_stat(
+    session: Session,
+    *,
+    message_id: int | None,
+    outcome: str,
+    topics: Sequence[Mapping[str, str]],
+    language: str,
+    asked_at: datetime,
+) -> QuestionStatRow:
+    """Store what one question was about, for the owner's report (topics are ids, never free text)."""
+    from edgeapp.report import clean_topics
+
+    row = QuestionStatRow(
+        message_id=message_id,
+        outcome=outcome[:16],
+        topics_json=json.dumps(clean_topics(list(topics))),
+        language=language[:16],
+        timestamp=asked_at,
+    )
+    session.add(row)
+    session.commit()
+    return row
+
+
+def add_lead(session: Session, *, name: str, email: str, phone: str, company: str, note: str, consent: str) -> LeadRow:
+    """Store a contact a visitor left for the owner."""
+    row = LeadRow(name=name, email=email, phone=phone, company=company, note=note, consent=consent)
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row

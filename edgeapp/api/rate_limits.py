@@ -102,6 +102,7 @@ class RateLimits:
     chat_per_address: RateLimiter
     telemetry: RateLimiter
     kiosk_pin: PinBackoff = field(default_factory=PinBackoff)
+    leads: RateLimiter = field(default_factory=lambda: RateLimiter(5))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimits:
@@ -113,6 +114,7 @@ class RateLimits:
             kiosk_pin=PinBackoff(
                 free_attempts=settings.kiosk_pin_free_attempts, max_lock=settings.kiosk_pin_max_lock_seconds
             ),
+            leads=RateLimiter(settings.lead_rate_per_minute),
         )
 
     def check_chat(self, client: str, user_id: str) -> None:
@@ -123,6 +125,10 @@ class RateLimits:
     def check_telemetry(self, client: str, user_id: str) -> None:
         """One usage event from a visitor."""
         self.telemetry.hit(f"{client}/{user_id}")
+
+    def check_lead(self, client: str) -> None:
+        """One 'stay in touch' contact, per address (at a kiosk every visitor shares one)."""
+        self.leads.hit(client)
 
     def check_kiosk_pin(self, is_right: Callable[[], bool]) -> bool:
         """One attempt at the operator PIN, for every client together (see PinBackoff)."""

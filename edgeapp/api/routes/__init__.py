@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from edgeapp.api.routes import chat, contact, resume, system, telemetry
+from edgeapp.api.routes import chat, contact, leads, owner, resume, system, telemetry
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(resume.router)
@@ -10,3 +10,5 @@ api_router.include_router(contact.router)
 api_router.include_router(chat.router)
 api_router.include_router(telemetry.router)
 api_router.include_router(system.router)
+api_router.include_router(leads.router)
+api_router.include_router(owner.router)

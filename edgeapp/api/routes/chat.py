@@ -15,6 +15,7 @@ from edgeapp.api.sse import answered_response, sse_stream, to_message
 from edgeapp.chat.fair_queue import queue_client
 from edgeapp.conversation import Answered, chat_events
 from edgeapp.errors import EdgeAppError, InvalidRequest, ResumeUnavailable
+from edgeapp.visitor_data import forget_visitor
 
 router = APIRouter(tags=["chat"])
 
@@ -76,13 +77,7 @@ def get_history(
 async def delete_history(
     state: StateDep, user_id: Annotated[UserId, Query(description="The visitor to forget.")]
 ) -> Response:
-    """Forget a visitor's messages (the kiosk does this between visitors)."""
-
-    def forget() -> int:
-        from sqlmodel import Session
-
-        with Session(state.db) as session:
-            return store.delete_messages(session, user_id=user_id)
-
-    await run_in_threadpool(forget)
+    """Forget a visitor (the kiosk does this between visitors): their messages are deleted and
+    overwritten, their usage events and report entries lose the link to them."""
+    await run_in_threadpool(lambda: forget_visitor(state.db, user_id=user_id))
     return Response(status_code=204)

@@ -15,6 +15,7 @@ from edgeapp.api.schemas import KioskExitRequest
 from edgeapp.db import ChatMessageRow
 from edgeapp.errors import Forbidden, NotFound
 from edgeapp.health import health_report
+from edgeapp.leads import consent_text
 
 router = APIRouter(tags=["system"])
 
@@ -59,6 +60,8 @@ def get_client_config(state: StateDep) -> dict[str, Any]:
             "enabled": state.settings.kiosk,
             "idle_seconds": state.settings.kiosk_idle_seconds,
         },
+        "lead_consent": consent_text(state.resume.resume),
+        "owner_sign_in": state.kiosk_pin is not None,
         "version": __version__,
     }
 
