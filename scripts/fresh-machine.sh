@@ -40,6 +40,9 @@ cleanup() {
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[i]}" 2>/dev/null || true; done
 }
 trap cleanup EXIT
+# The root is a mount point of its own, as on a real machine (unshare --mount needs one).
+mount --bind "$root" "$root"
+mounted+=("$root")
 for fs in proc sys dev dev/pts dev/shm; do
   mkdir -p "$root/$fs"
   mount --bind "/$fs" "$root/$fs"

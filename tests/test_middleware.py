@@ -167,6 +167,17 @@ def test_a_crash_before_the_response_is_a_json_500_with_an_error_id(caplog: pyte
     assert request.status == 500  # type: ignore[attr-defined]
 
 
+def test_an_app_that_never_answers_is_logged_as_500(caplog: pytest.LogCaptureFixture) -> None:
+    async def silent(scope: Scope, receive: Receive, send: Send) -> None:
+        return None
+
+    metrics = RequestMetrics()
+    with caplog.at_level(logging.INFO, logger="edgeapp.request"):
+        call(RequestLogMiddleware(silent, metrics=metrics), http_scope("/api/x", method="GET"))
+    (request,) = [r for r in caplog.records if r.getMessage() == "request"]
+    assert request.status == 500  # type: ignore[attr-defined]
+
+
 def test_a_crash_after_the_response_started_sends_nothing_more() -> None:
     async def crash_midway(scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})

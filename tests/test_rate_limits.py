@@ -55,6 +55,18 @@ def test_idle_keys_are_forgotten_when_many_clients_came() -> None:
     assert len(limiter._hits) == 1
 
 
+def test_the_clean_up_keeps_a_client_whose_latest_hit_is_recent() -> None:
+    limiter = RateLimiter(2, window=10.0)
+    limiter.hit("steady", now=0.0)
+    limiter.hit("steady", now=9.0)
+    for number in range(10_000):
+        limiter.hit(f"client-{number}", now=0.0)
+    limiter.hit("late", now=10.5)  # past 10,000 keys: the idle ones are forgotten, "steady" is not
+    limiter.hit("steady", now=10.6)  # the hit at 0 s has left the window, the one at 9 s has not
+    with pytest.raises(RateLimited):
+        limiter.hit("steady", now=10.7)
+
+
 def test_clients_still_inside_the_window_are_remembered() -> None:
     limiter = RateLimiter(1, window=10.0)
     for number in range(10_001):

@@ -40,8 +40,12 @@ def test_state_change_without_token_is_refused(client: TestClient, settings: Set
     assert count_rows(settings, "chat_message") == 0
 
 
-def test_cross_site_origin_is_refused_even_with_token(client: TestClient, settings: Settings) -> None:
-    response = client.post("/api/chat", json=CHAT, headers={"Origin": "https://evil.example.com"})
+@pytest.mark.parametrize(
+    "origin",
+    ["https://evil.example.com", "http://0.0.0.0:9", "http://127.0.0.1:8766", "tauri://localhost"],
+)
+def test_cross_site_origin_is_refused_even_with_token(client: TestClient, settings: Settings, origin: str) -> None:
+    response = client.post("/api/chat", json=CHAT, headers={"Origin": origin})
     assert response.status_code == 403
     assert count_rows(settings, "chat_message") == 0
 
