@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine as SQLEngine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -24,7 +25,7 @@ from edgeapp.chat.assistant import Assistant
 from edgeapp.chat.engine import Engine, NullEngine
 from edgeapp.chat.fair_queue import FairEngine
 from edgeapp.config import Settings, frontend_dir
-from edgeapp.db import create_db_engine
+from edgeapp.db import create_db_engine, migrate
 from edgeapp.errors import (
     EdgeAppError,
     HttpError,
@@ -109,6 +110,31 @@ def _local_engine(settings: Settings) -> Engine:
     )
 
 
+def open_database(settings: Settings) -> tuple[SQLEngine, Callable[[], None] | None]:
+    """The configured database, migrated; a shared PostgreSQL that does not answer yet is not a
+    reason to stay dark: the app starts degraded and migrates it once it answers (the second value)."""
+    db = create_db_engine(settings.database_target, device_id=settings.device_id, migrate_now=False)
+
+    def run_migrations() -> None:
+        migrate(db, device_id=settings.device_id)
+
+    try:
+        run_migrations()
+    except OperationalError as exc:
+        if db.dialect.name == "sqlite":
+            db.dispose()
+            raise
+        logger.error(
+            "database unreachable; serving without it",
+            extra={"database": settings.database_label, "reason": str(exc.orig).strip().splitlines()[0]},
+        )
+        return db, run_migrations
+    except BaseException:
+        db.dispose()
+        raise
+    return db, None
+
+
 def _error_response(error: EdgeAppError) -> JSONResponse:
     return JSONResponse(error.payload(), status_code=error.status_code, headers=error.headers())
 
@@ -117,7 +143,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
     """Build the app: database, resume, model engine, middleware, routes and the frontend."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     kiosk_pin, pin_generated = resolve_pin(settings)
-    db = create_db_engine(settings.database_path)
+    db, pending_migration = open_database(settings)
     resume = load_resume_source(settings)
     model = FairEngine(
         engine if engine is not None else build_engine(settings),
@@ -148,7 +174,13 @@ def create_app(settings: Settings, *, engine: Engine | None = None, start_engine
         csrf_token=secrets.token_urlsafe(32),
         kiosk_pin=kiosk_pin,
         kiosk_pin_generated=pin_generated,
-        storage=StorageChecks(db, settings.data_dir, min_free_bytes=settings.min_free_disk_mb * MB),
+        storage=StorageChecks(
+            db,
+            settings.data_dir,
+            min_free_bytes=settings.min_free_disk_mb * MB,
+            label=settings.database_label,
+            pending_migration=pending_migration,
+        ),
         metrics=metrics,
         limits=RateLimits.from_settings(settings),
         owner_sessions=OwnerSessions(settings.owner_session_idle_seconds),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
@@ -129,6 +130,18 @@ class Settings(BaseSettings):
     n_batch: int = Field(256, ge=32, description="Prompt tokens evaluated per batch.")
     max_answer_tokens: int = Field(160, ge=8, description="Most tokens the model may generate per answer.")
     history_turns: int = Field(6, ge=0, description="Recent messages of a visitor used for follow-up questions.")
+    database_url: str = Field(
+        "",
+        description="The database. Empty: the SQLite file in DATA_DIR. For one database shared by several "
+        "kiosks: a PostgreSQL URL as you would write it, postgresql://user:password@host:5432/dbname.",
+    )
+    device_id: str = Field(
+        default_factory=lambda: socket.gethostname()[:64] or "edgeapp",
+        min_length=1,
+        max_length=64,
+        description="This device's name on every row it writes (chat history, telemetry), so one shared "
+        "database tells kiosks apart. Default: the host name.",
+    )
     api_key: SecretStr = Field(
         SecretStr(""),
         description="Bearer key for the OpenAI-compatible API at /v1. Empty: /v1 answers only clients on "
@@ -223,6 +236,15 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        """Empty, a PostgreSQL URL or a SQLite URL."""
+        value = value.strip()
+        if value and not value.startswith(("postgresql://", "postgres://", "postgresql+psycopg://", "sqlite:///")):
+            raise ValueError("must be a PostgreSQL URL such as postgresql://user:password@host:5432/dbname")
+        return value
+
     @field_validator("engine_url")
     @classmethod
     def _check_engine_url(cls, value: str) -> str:
@@ -243,6 +265,23 @@ class Settings(BaseSettings):
     def database_path(self) -> Path:
         """The SQLite file inside the data directory."""
         return self.data_dir / "edgeapp.sqlite3"
+
+    @property
+    def database_target(self) -> str | Path:
+        """What the app opens: DATABASE_URL, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def database_label(self) -> str:
+        """The database as messages name it (a URL without its password)."""
+        if not self.database_url:
+            return str(self.database_path)
+        from sqlalchemy.engine import make_url
+
+        try:
+            return make_url(self.database_url).render_as_string(hide_password=True)
+        except ValueError:
+            return "DATABASE_URL"
 
     @property
     def log_dir(self) -> Path:

@@ -1,17 +1,35 @@
-"""SQLite through SQLModel: WAL mode, durable commits, and numbered schema migrations."""
+"""The database through SQLModel: the SQLite file by default (WAL mode, durable commits), or one
+PostgreSQL for a fleet of kiosks; every row says which device wrote it. Migrations: migrations.py."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, event, text
 from sqlalchemy import Engine as SQLEngine
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel, create_engine
+
+from edgeapp.migrations import MIGRATIONS, SCHEMA_VERSION, DatabaseTooNew, migrate, schema_version
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "ChatMessageRow",
+    "DatabaseTooNew",
+    "LeadRow",
+    "OwnerEventRow",
+    "QuestionStatRow",
+    "TelemetryEventRow",
+    "create_db_engine",
+    "database_url",
+    "migrate",
+    "schema_version",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +52,7 @@ class ChatMessageRow(SQLModel, table=True):
     sources_json: str = Field(default="[]")
     # For answers: the outcome, the topics (entry path + attribute) and the language, as JSON.
     meta_json: str = Field(default="{}")
+    device_id: str = Field(default="", max_length=64, index=True)  # the kiosk that wrote it
     timestamp: datetime = Field(default_factory=utcnow)
 
 
@@ -46,6 +65,7 @@ class TelemetryEventRow(SQLModel, table=True):
     event: str = Field(index=True, max_length=40)
     user_id: str = Field(max_length=64)
     properties_json: str = Field(default="{}")
+    device_id: str = Field(default="", max_length=64, index=True)  # the kiosk that wrote it
     timestamp: datetime = Field(default_factory=utcnow)
 
 
@@ -61,6 +81,7 @@ class LeadRow(SQLModel, table=True):
     company: str = Field(default="", max_length=100)
     note: str = Field(default="", max_length=500)
     consent: str = Field(max_length=300)  # the statement the visitor agreed to, as shown
+    device_id: str = Field(default="", max_length=64, index=True)  # the kiosk that wrote it
     timestamp: datetime = Field(default_factory=utcnow, index=True)
 
 
@@ -73,6 +94,7 @@ class OwnerEventRow(SQLModel, table=True):
     name: str = Field(max_length=100)
     started: datetime = Field(default_factory=utcnow)
     ended: datetime | None = Field(default=None)
+    device_id: str = Field(default="", max_length=64, index=True)  # the kiosk that wrote it
 
 
 class QuestionStatRow(SQLModel, table=True):
@@ -89,95 +111,8 @@ class QuestionStatRow(SQLModel, table=True):
     outcome: str = Field(max_length=16)
     topics_json: str = Field(default="[]")
     language: str = Field(default="", max_length=16)
+    device_id: str = Field(default="", max_length=64, index=True)  # the kiosk that wrote it
     timestamp: datetime = Field(default_factory=utcnow, index=True)
-
-
-Migration = Callable[[Connection], None]
-
-
-def _v1_initial(conn: Connection) -> None:
-    conn.execute(
-        text(
-            "CREATE TABLE IF NOT EXISTS chat_message ("
-            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-            " user_id VARCHAR(64) NOT NULL,"
-            " role VARCHAR(16) NOT NULL,"
-            " content TEXT NOT NULL,"
-            " timestamp DATETIME NOT NULL)"
-        )
-    )
-    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_chat_message_user_id ON chat_message (user_id)"))
-    conn.execute(
-        text(
-            "CREATE TABLE IF NOT EXISTS telemetry_event ("
-            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-            " event VARCHAR(40) NOT NULL,"
-            " user_id VARCHAR(64) NOT NULL,"
-            " properties_json TEXT NOT NULL DEFAULT '{}',"
-            " timestamp DATETIME NOT NULL)"
-        )
-    )
-    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_telemetry_event_event ON telemetry_event (event)"))
-
-
-def _v2_message_sources(conn: Connection) -> None:
-    conn.execute(text("ALTER TABLE chat_message ADD COLUMN sources_json TEXT NOT NULL DEFAULT '[]'"))
-
-
-def _v3_message_meta(conn: Connection) -> None:
-    conn.execute(text("ALTER TABLE chat_message ADD COLUMN meta_json TEXT NOT NULL DEFAULT '{}'"))
-
-
-def _v4_owner_report(conn: Connection) -> None:
-    # Written with SQLAlchemy's portable DDL (the shapes frozen here, not taken from the models).
-    meta = MetaData()
-    Table(
-        "lead",
-        meta,
-        Column("id", Integer, primary_key=True),
-        Column("name", String(100), nullable=False, server_default=""),
-        Column("email", String(254), nullable=False, server_default=""),
-        Column("phone", String(40), nullable=False, server_default=""),
-        Column("company", String(100), nullable=False, server_default=""),
-        Column("note", String(500), nullable=False, server_default=""),
-        Column("consent", String(300), nullable=False),
-        Column("timestamp", DateTime, nullable=False, index=True),
-    )
-    Table(
-        "owner_event",
-        meta,
-        Column("id", Integer, primary_key=True),
-        Column("name", String(100), nullable=False),
-        Column("started", DateTime, nullable=False),
-        Column("ended", DateTime, nullable=True),
-    )
-    Table(
-        "question_stat",
-        meta,
-        Column("id", Integer, primary_key=True),
-        Column("message_id", Integer, nullable=True, index=True),
-        Column("outcome", String(16), nullable=False),
-        Column("topics_json", Text, nullable=False, server_default="[]"),
-        Column("language", String(16), nullable=False, server_default=""),
-        Column("timestamp", DateTime, nullable=False, index=True),
-    )
-    meta.create_all(conn)
-    # The report reads usage events by time (CREATE INDEX IF NOT EXISTS: SQLite and PostgreSQL alike).
-    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_telemetry_event_timestamp ON telemetry_event (timestamp)"))
-
-
-# Append only: version N is MIGRATIONS[N-1]. Never edit a released step; add a new one.
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_message_sources, _v3_message_meta, _v4_owner_report)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class DatabaseTooNew(RuntimeError):
-    """The database was written by a newer edgeapp than this one."""
-
-    def __init__(self, message: str, *, found: int = 0, supported: int = 0) -> None:
-        super().__init__(message)
-        self.found = found
-        self.supported = supported
 
 
 def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -193,32 +128,91 @@ def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_db_engine(path: Path) -> SQLEngine:
-    """Open (creating if needed) the SQLite file at `path` and migrate it to SCHEMA_VERSION."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _set_pragmas)
-    migrate(engine)
+def database_url(target: str | Path) -> str:
+    """The SQLAlchemy URL for a DATABASE_URL as users write it (postgresql://user@host/db,
+    postgres://…), or for the path of a SQLite file."""
+    if isinstance(target, Path):
+        return f"sqlite:///{target}"
+    for scheme in ("postgresql://", "postgres://"):
+        if target.startswith(scheme):
+            return "postgresql+psycopg://" + target[len(scheme) :]
+    return target
+
+
+class _ConnectBreaker:
+    """After a failed connection, fail new ones at once for a few seconds: a database that went
+    away must not cost every visitor's question a connect timeout."""
+
+    def __init__(self, seconds: float = 5.0) -> None:
+        self.seconds = seconds
+        self._failed_at = -seconds
+        self._reason = ""
+
+    def before(self) -> None:
+        left = self._failed_at + self.seconds - time.monotonic()
+        if left > 0:
+            import psycopg
+
+            raise psycopg.OperationalError(f"{self._reason} (next try in {left:.0f} s)")
+
+    def failed(self, reason: str) -> None:
+        self._failed_at, self._reason = time.monotonic(), reason
+
+
+def _postgres_engine(url: str, device_id: str) -> SQLEngine:
+    engine = create_engine(
+        url,
+        # Bounded waits: a kiosk whose database went away answers from data, it never hangs.
+        connect_args={
+            "connect_timeout": 3,
+            "application_name": f"edgeapp {device_id}"[:63],
+            # Moments without a time zone are UTC wall time, as on SQLite, whatever the server's zone.
+            "options": "-c timezone=UTC",
+        },
+        pool_pre_ping=True,
+        pool_timeout=5,
+        pool_recycle=1800,
+    )
+    breaker = _ConnectBreaker()
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        breaker.before()
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except Exception as exc:
+            breaker.failed(f"cannot connect to the database: {str(exc).strip().splitlines()[0]}")
+            raise
+
     return engine
 
 
-def schema_version(engine: SQLEngine) -> int:
-    """The schema version stored in the database (PRAGMA user_version)."""
-    with engine.connect() as conn:
-        return int(conn.execute(text("PRAGMA user_version")).scalar_one())
+def create_db_engine(target: str | Path, *, device_id: str = "", migrate_now: bool = True) -> SQLEngine:
+    """Open (creating if needed) the database, SQLite file or PostgreSQL URL, and migrate it to
+    SCHEMA_VERSION; every row written through it carries `device_id`."""
+    url = database_url(target)
+    if url.startswith("sqlite"):
+        if isinstance(target, Path):
+            target.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _set_pragmas)
+    else:
+        engine = _postgres_engine(url, device_id)
+    event.listen(engine, "connect", lambda _conn, record: record.info.__setitem__("device_id", device_id))
+    if migrate_now:
+        try:
+            migrate(engine, device_id=device_id)
+        except BaseException:
+            engine.dispose()
+            raise
+    return engine
 
 
-def migrate(engine: SQLEngine) -> None:
-    """Apply every migration newer than the database's version, each in its own transaction."""
-    current = schema_version(engine)
-    if current > SCHEMA_VERSION:
-        raise DatabaseTooNew(
-            f"database schema v{current} is newer than this edgeapp (v{SCHEMA_VERSION}); upgrade edgeapp",
-            found=current,
-            supported=SCHEMA_VERSION,
-        )
-    for version in range(current + 1, SCHEMA_VERSION + 1):
-        with engine.begin() as conn:
-            MIGRATIONS[version - 1](conn)
-            conn.execute(text(f"PRAGMA user_version = {version}"))
-        logger.info("database migrated", extra={"schema_version": version})
+def _stamp_device(_mapper: Any, connection: Connection, target: Any) -> None:
+    """Rows say which device wrote them (the id rides on each pooled connection)."""
+    if not target.device_id:
+        target.device_id = connection.info.get("device_id", "")
+
+
+for _row_class in (ChatMessageRow, TelemetryEventRow, LeadRow, OwnerEventRow, QuestionStatRow):
+    event.listen(_row_class, "before_insert", _stamp_device)

@@ -11,6 +11,7 @@ import errno
 import sqlite3
 from pathlib import Path
 
+import psycopg
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
@@ -29,7 +30,7 @@ def _sqlite_code(error: BaseException) -> int | None:
     return int(code) & 0xFF if isinstance(code, int) else None  # the primary result code
 
 
-def explain_database(error: BaseException, path: Path) -> str | None:
+def explain_database(error: BaseException, path: Path | str) -> str | None:
     """The message for a database that cannot be opened or migrated, or None."""
     if isinstance(error, DatabaseTooNew):
         return (
@@ -37,7 +38,10 @@ def explain_database(error: BaseException, path: Path) -> str | None:
             f"to v{error.supported}).\nUpgrade edgeapp, or point DATA_DIR (--data-dir) at another folder."
         )
     original = error.orig if isinstance(error, DBAPIError) else error
-    if not isinstance(original, sqlite3.Error):
+    if isinstance(original, psycopg.Error):
+        reason = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+        return f"the database {path} cannot be used ({reason}).\nCheck DATABASE_URL and the database's permissions."
+    if not isinstance(original, sqlite3.Error) or not isinstance(path, Path):
         return None
     code = _sqlite_code(original)
     if code in {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}:
@@ -84,7 +88,8 @@ def explain(error: BaseException, settings: Settings | None) -> str:
     if isinstance(error, ValidationError):
         return explain_settings(error)
     if settings is not None:
-        database = explain_database(error, settings.database_path.absolute())
+        where = settings.database_label if settings.database_url else settings.database_path.absolute()
+        database = explain_database(error, where)
         if database is not None:
             return database
     if isinstance(error, OSError):

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine as SQLEngine
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 
 MB = 1024 * 1024
 RECENT_FAILURE_SECONDS = 60.0
@@ -69,6 +71,25 @@ def probe_database(db: SQLEngine) -> str | None:
     return None
 
 
+def probe_postgres(db: SQLEngine, label: str) -> str | None:
+    """Why the shared PostgreSQL cannot serve chat, or None: a connection and a rolled-back write."""
+    try:
+        with db.connect() as conn, conn.begin() as transaction:
+            conn.execute(
+                text(
+                    "INSERT INTO telemetry_event (event, user_id, properties_json, device_id, timestamp)"
+                    " VALUES ('health_probe', 'health_probe', '{}', '', CURRENT_TIMESTAMP)"
+                )
+            )
+            transaction.rollback()
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+        if isinstance(exc.orig, psycopg.OperationalError):
+            return f"database unreachable ({label}): {reason}; chat answers are not stored meanwhile"
+        return f"database cannot be written ({label}): {reason}"
+    return None
+
+
 class StorageChecks:
     """The database, disk-space and failed-write checks of one app."""
 
@@ -80,8 +101,13 @@ class StorageChecks:
         min_free_bytes: int,
         probe_seconds: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        label: str = "",
+        pending_migration: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
+        self.label = label or str(db.url)
+        # A shared database that was unreachable at start is migrated once it answers.
+        self.pending_migration = pending_migration
         self.data_dir = data_dir
         self.min_free_bytes = min_free_bytes
         self.probe_seconds = probe_seconds
@@ -95,10 +121,22 @@ class StorageChecks:
     def _on_database_error(self, context: Any) -> None:
         """SQLAlchemy calls this for every failed statement: remember the failure for health."""
         original = getattr(context, "original_exception", None)
-        if isinstance(original, sqlite3.Error):
+        if isinstance(original, sqlite3.Error | psycopg.Error):
             with self._lock:
                 self._last_write_failure = (self._clock(), str(original))
                 self._probed_at = None  # look again at the next health check
+
+    def _probe(self) -> str | None:
+        if self.db.dialect.name == "sqlite":
+            return probe_database(self.db)
+        if self.pending_migration is not None:
+            try:
+                self.pending_migration()
+            except DBAPIError as exc:
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+                return f"database unreachable ({self.label}): {reason}; chat answers are not stored meanwhile"
+            self.pending_migration = None
+        return probe_postgres(self.db, self.label)
 
     def problems(self) -> list[str]:
         """Each storage problem as one sentence (empty when chat's storage is fine)."""
@@ -113,7 +151,7 @@ class StorageChecks:
             now = self._clock()
             due = self._probed_at is None or now - self._probed_at >= self.probe_seconds
         if due:
-            result = probe_database(self.db)
+            result = self._probe()
             with self._lock:
                 self._probed_at, self._probe_result = now, result
         with self._lock:

@@ -15,8 +15,8 @@ TelemetryValue = str | int | float | bool
 
 
 def as_utc(moment: datetime) -> datetime:
-    """SQLite hands datetimes back naive; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """A stored moment in UTC (SQLite hands datetimes back naive; they were stored in UTC)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def add_message(

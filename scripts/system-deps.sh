@@ -6,7 +6,7 @@
 # tests/test_system_deps.py checks that this script installs each of them.
 set -euo pipefail
 run_pkgs="xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libxkbfile1 libfontconfig1 fonts-dejavu-core fonts-noto-core fonts-noto-cjk"
-test_pkgs="$run_pkgs chromium imagemagick poppler-utils zbar-tools librsvg2-bin binutils util-linux iproute2 xdotool x11-utils"
+test_pkgs="$run_pkgs chromium imagemagick poppler-utils zbar-tools librsvg2-bin binutils util-linux iproute2 xdotool x11-utils postgresql"
 # npm: the machine's Node.js brings it; Debian's npm only where there is none (and, once this
 # script installed it, it stays listed).
 if ! command -v npm >/dev/null 2>&1 || dpkg-query -W -f='${Status}' npm 2>/dev/null | grep -q "install ok installed"; then

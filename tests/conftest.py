@@ -12,6 +12,7 @@ from edgeapp.app import create_app
 from edgeapp.config import Settings
 from tests.fakes import FakeEngine
 from tests.helpers import make_settings
+from tests.postgres import Cluster
 from tests.prerequisites import in_ci
 
 BASE_URL = "http://127.0.0.1:8765"
@@ -60,3 +61,12 @@ def llama_cpp_server_url() -> Iterator[str]:
 
     with llama_cpp_server(require_model()) as server:
         yield server.url
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster shared by the tests of a session (each test makes its own database)."""
+    from tests.postgres import postgres_cluster
+
+    with postgres_cluster() as cluster:
+        yield cluster

@@ -48,6 +48,10 @@ PROGRAMS: dict[str, Program] = {
     "unshare": Program("util-linux"),
     "ip": Program("iproute2"),
     "objdump": Program("binutils"),
+    # the shared-database tests: a throwaway PostgreSQL cluster (Debian package postgresql, whose
+    # initdb, pg_ctl, psql and createdb sit off PATH in /usr/lib/postgresql/N/bin), run as the
+    # postgres user when root
+    "runuser": Program("util-linux"),
     # benchmarks only
     "wrk": Program("wrk", mode="bench"),
 }

@@ -67,7 +67,7 @@ class KioskExitRequest(StrictBody):
 class ChatMessage(BaseModel):
     """A stored chat message as the API returns it."""
 
-    id: int
+    id: int | None = Field(description="The message's id; null when the database could not store it.")
     content: str
     timestamp: datetime
     user_id: str

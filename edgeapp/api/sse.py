@@ -19,7 +19,6 @@ logger = logging.getLogger(__name__)
 
 def to_message(row: ChatMessageRow) -> ChatMessage:
     """A database row as the API's ChatMessage."""
-    assert row.id is not None
     return ChatMessage(
         id=row.id,
         content=row.content,
