@@ -151,7 +151,7 @@ def cmd_report(settings: Settings, *, event: str | None, out: Path | None) -> in
     from edgeapp.resume.loader import default_resume_path, load_resume
     from edgeapp.visitor_data import forget_older_than
 
-    db = create_db_engine(settings.database_path)
+    db = create_db_engine(settings.database_target, device_id=settings.device_id)
     try:
         forget_older_than(db, days=settings.report_retention_days)
         try:
