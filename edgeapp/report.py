@@ -20,6 +20,10 @@ from edgeapp.store import as_utc
 UNANSWERED = ("absent", "unclear")
 """Outcomes where the resume could not answer: it does not say, or the question was not understood."""
 
+PASSIVE_EVENTS = frozenset({"kiosk_reset", "kiosk_attract_shown", "section_view"})
+"""Events that happen without a person: a kiosk reset opens the next session at once, and the
+section on screen is reported as viewed. A session with only these had no visitor."""
+
 _PATH = re.compile(r"^[a-z]+(\[\d+\])?(\.[a-zA-Z]+(\[\d+\])?)*$")
 _ATTRIBUTE = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
 
@@ -191,7 +195,8 @@ def build_report(session: Session, span: Span, *, entries: Iterable[Entry] = (),
     for name, user_id, stamp in events:
         names[name] += 1
         sessions.setdefault(user_id, []).append(as_utc(stamp))
-    lengths = [(max(stamps) - min(stamps)).total_seconds() for stamps in sessions.values()]
+    used = {user_id for name, user_id, _stamp in events if name not in PASSIVE_EVENTS}
+    lengths = [(max(stamps) - min(stamps)).total_seconds() for user_id, stamps in sessions.items() if user_id in used]
     leads = session.exec(
         select(LeadRow)
         .where(col(LeadRow.timestamp) >= span.start, col(LeadRow.timestamp) < span.end)
@@ -202,7 +207,7 @@ def build_report(session: Session, span: Span, *, entries: Iterable[Entry] = (),
         start=span.start.isoformat(),
         end=span.end.isoformat(),
         event_id=span.event_id,
-        visitors=len(sessions),
+        visitors=len(used),
         questions=len(stats),
         questions_per_hour=_hours([as_utc(stat.timestamp) for stat in stats], span, zone),
         outcomes=dict(Counter(stat.outcome for stat in stats)),

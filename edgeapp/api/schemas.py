@@ -23,6 +23,7 @@ TelemetryName = Literal[
     "theme_changed",
     "kiosk_reset",
     "kiosk_attract_shown",
+    "kiosk_start",
 ]
 TELEMETRY_EVENTS: tuple[str, ...] = get_args(TelemetryName)
 

@@ -3,6 +3,7 @@
 import { ApiError, deleteRequest, newVisitorId, postJSON, storeVisitorId, visitorId } from "./api.js";
 import { clearChat } from "./chat.js";
 import { el, prefersReducedMotion, str } from "./dom.js";
+import { clearLeadForm } from "./lead.js";
 import { renderAvatar } from "./render.js";
 import { resetSectionViews, track } from "./telemetry.js";
 
@@ -53,6 +54,7 @@ export async function wipeSession() {
   storeVisitorId(newVisitorId());
   document.querySelectorAll(".is-highlighted").forEach((node) => node.classList.remove("is-highlighted"));
   for (const dialog of document.querySelectorAll("dialog[open]")) dialog.close();
+  clearLeadForm(); // the next visitor never sees what this one typed
   resetSectionViews(state.sections);
   track("kiosk_reset", {});
 }
@@ -83,6 +85,7 @@ function hideAttract() {
   document.getElementById("chat-log").scrollTop = 0;
   document.getElementById("main").focus({ preventScroll: true });
   armTimer();
+  track("kiosk_start", {}); // a person tapped the attract screen: a visit begins
 }
 
 function buildPinPad() {
@@ -140,7 +143,29 @@ async function submitPin(event) {
   }
 }
 
+async function openOwnerReport() {
+  const input = document.getElementById("pin-input");
+  const message = document.getElementById("pin-message");
+  const pin = input.value.trim();
+  if (!pin) {
+    message.textContent = "Enter the PIN.";
+    input.focus();
+    return;
+  }
+  try {
+    await postJSON("/api/owner/session", { pin });
+    window.clearTimeout(state.timer);
+    window.location.assign("/owner.html");
+  } catch (error) {
+    input.value = "";
+    message.textContent = error instanceof ApiError && error.status === 403 ? "Wrong PIN." : "Could not reach the server.";
+    if (error instanceof ApiError && error.status === 429) message.textContent = error.message;
+    input.focus();
+  }
+}
+
 function wireOperatorExit() {
+  document.getElementById("pin-owner").addEventListener("click", openOwnerReport);
   const corner = document.getElementById("operator-button");
   corner.hidden = false;
   corner.addEventListener("click", openPinDialog);

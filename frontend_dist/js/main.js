@@ -4,6 +4,7 @@ import { getJSON, loadClientConfig } from "./api.js";
 import { initChat, loadHistory } from "./chat.js";
 import { prefersReducedMotion, str } from "./dom.js";
 import { initKiosk } from "./kiosk.js";
+import { initLead } from "./lead.js";
 import { findEntry, renderBasics, renderSections } from "./render.js";
 import { observeSections, track } from "./telemetry.js";
 import { initTheme } from "./theme.js";
@@ -142,6 +143,7 @@ async function start() {
 
   initChat({ data, onSource: highlightEntry });
   setUpQr(basics, kiosk);
+  initLead({ consent: config?.lead_consent, ownerName: basics.name });
   // With no download on a kiosk, the QR hand-off becomes the main call to action.
   if (kiosk) document.getElementById("show-qr").classList.replace("button--ghost", "button--primary");
   setUpDownload(kiosk);
