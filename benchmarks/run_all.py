@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import chat, server
+from benchmarks import chat, remote, server
 
 
 def main() -> int:
-    """Server, chat and (when present) packaged start-up benchmarks."""
-    status = server.main() | chat.main()
+    """Server, chat, remote engine and (when present) packaged start-up benchmarks."""
+    status = server.main() | chat.main() | remote.main()
     try:
         from benchmarks import startup
     except ImportError:

@@ -12,7 +12,7 @@ test_pkgs="$run_pkgs chromium imagemagick poppler-utils zbar-tools librsvg2-bin 
 if ! command -v npm >/dev/null 2>&1 || dpkg-query -W -f='${Status}' npm 2>/dev/null | grep -q "install ok installed"; then
   test_pkgs="$test_pkgs npm"
 fi
-bench_pkgs="$test_pkgs wrk"
+bench_pkgs="$test_pkgs wrk cmake"
 
 packages_for() {
   case "$1" in

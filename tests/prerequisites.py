@@ -54,6 +54,7 @@ PROGRAMS: dict[str, Program] = {
     "runuser": Program("util-linux"),
     # benchmarks only
     "wrk": Program("wrk", mode="bench"),
+    "cmake": Program("cmake", mode="bench"),  # scripts/build-llama-server.sh
 }
 
 
