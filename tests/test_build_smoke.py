@@ -74,7 +74,10 @@ def test_build_is_trimmed(launcher: Path) -> None:
     assert all(p.name.endswith("_en.qm") for p in (qt / "translations").glob("*.qm"))
     assert (qt / "libexec" / "QtWebEngineProcess").is_file()
     assert (qt / "resources" / "qtwebengine_resources.pak").is_file()
-    for unused in ("pytest", "_pytest", "mypy", "PyInstaller", "playwright", "setuptools", "tkinter", "pip"):
+    for unused in (
+        *("pytest", "_pytest", "mypy", "PyInstaller", "playwright", "setuptools", "tkinter", "pip"),
+        *("openai", "aiohttp", "hypothesis", "schemathesis", "cosmic_ray"),  # test-only
+    ):
         assert not (internal / unused).exists(), unused
     for unused_qt in ("libQt6Pdf.so.6", "libQt6Multimedia.so.6", "libQt6Quick3D.so.6", "libQt6Designer.so.6"):
         assert not (qt / "lib" / unused_qt).exists(), unused_qt
