@@ -34,8 +34,9 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 MODEL_NAME = "gemma-3-270m-q4_k_m.gguf"
 USER_ID = "build-smoke"
 QUESTION = "Where does Avery work now?"
-# Above today's ~485 MiB (49 MiB of it the PDF's fonts), well below an untrimmed Qt WebEngine bundle (~700 MiB).
-MAX_BUNDLE_MIB = 520
+# Today ~530 MiB (47 MiB of it the PDF's fonts, 9 MiB the PostgreSQL client library), well below an
+# untrimmed Qt WebEngine bundle (~700 MiB), which is what this ceiling catches.
+MAX_BUNDLE_MIB = 580
 
 
 @pytest.fixture(scope="module")
