@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import chat, remote, server
+from benchmarks import chat, fairness, remote, server
 
 
 def main() -> int:
-    """Server, chat, remote engine and (when present) packaged start-up benchmarks."""
-    status = server.main() | chat.main() | remote.main()
+    """Server, chat, remote engine, fair-queue and (when present) packaged start-up benchmarks."""
+    status = server.main() | chat.main() | remote.main() | fairness.main()
     try:
         from benchmarks import startup
     except ImportError:
